@@ -1,0 +1,133 @@
+"""`pingan`: the command line, a thin shell over the library (each command is a few calls)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+from sqlalchemy import Engine, func, inspect, select
+
+from etl import db
+from etl.load import load_files
+from etl.models import Base
+from etl.read import find_article_files
+
+console = Console(stderr=True)
+
+db_option = click.option(
+    "--db",
+    "db_arg",
+    envvar="PINGAN_DB",
+    default=None,
+    show_envvar=True,
+    help="SQLite file or SQLAlchemy URL (default: db/pingan.sqlite).",
+)
+
+
+def open_database(db_arg: str | None) -> Engine:
+    return db.make_engine(db.database_url(db_arg))
+
+
+@click.group()
+@click.version_option(package_name="pingan-db")
+def cli() -> None:
+    """pingan-db: load Chinese public-safety reports into a database and publish it."""
+
+
+@cli.command()
+@db_option
+def init(db_arg: str | None) -> None:
+    """Create the database, or upgrade it to the newest schema revision."""
+    engine = open_database(db_arg)
+    db.upgrade(engine)
+    click.echo(f"{engine.url.render_as_string()} is at revision {db.current_revision(engine)}")
+
+
+@cli.command()
+@db_option
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def load(db_arg: str | None, paths: tuple[Path, ...]) -> None:
+    """Load article files (.txt, .html) and folders of them, recursively.
+
+    Runs the migrations first. Each document loads in its own transaction; a file already loaded
+    (same sha256) is skipped. Exits 1 when any file failed; failures are listed in `load_errors`.
+    """
+    engine = open_database(db_arg)
+    db.upgrade(engine)
+    files = list(find_article_files(paths))
+    with Progress(
+        TextColumn("loading"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("files"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=not console.is_terminal,
+    ) as progress:
+        task = progress.add_task("load", total=len(files), rate="")
+        characters = 0
+
+        def advance(_outcome: str, chars: int) -> None:
+            nonlocal characters
+            characters += chars
+            elapsed = progress.tasks[task].elapsed or 0.0
+            rate = f"{characters / elapsed:,.0f} chars/s" if elapsed else ""
+            progress.update(task, advance=1, rate=rate)
+
+        summary = load_files(engine, files, on_progress=advance)
+    click.echo(summary.line())
+    if summary.failed:
+        click.echo("failed files are listed in the load_errors table", err=True)
+        sys.exit(1)
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind to.")
+@click.option("--port", default=8001, show_default=True, type=int, help="Port to serve on.")
+def serve(db_arg: str | None, host: str, port: int) -> None:
+    """Publish the database with Datasette and the project's site configuration from db/."""
+    import uvicorn
+
+    from etl.site import make_datasette
+
+    url = db.database_url(db_arg)
+    path = db.sqlite_path(url)
+    if path is None:
+        raise click.UsageError("Datasette serves SQLite files; --db must be a SQLite path")
+    db.upgrade(db.make_engine(url))
+    datasette = make_datasette(path)
+    asyncio.run(datasette.invoke_startup())
+    click.echo(f"Serving {path} on http://{host}:{port}/", err=True)
+    uvicorn.run(datasette.app(), host=host, port=port, log_level="warning")
+
+
+@cli.command()
+@db_option
+def status(db_arg: str | None) -> None:
+    """Row counts of each table and the schema revision."""
+    engine = open_database(db_arg)
+    current = db.current_revision(engine)
+    head = db.head_revision()
+    state = "up to date" if current == head else f"behind the code (newest is {head})"
+    click.echo(f"database: {engine.url.render_as_string()}")
+    click.echo(f"revision: {current or 'none (run pingan init)'} - {state}")
+    present = set(inspect(engine).get_table_names())
+    with engine.connect() as connection:
+        for table in Base.metadata.sorted_tables:
+            if table.name in present:
+                count = connection.execute(select(func.count()).select_from(table)).scalar_one()
+                click.echo(f"{table.name:<20} {count:>10,}")

@@ -1,0 +1,78 @@
+"""The database schema, as SQLAlchemy models.
+
+The models describe the newest schema; Alembic revisions in `migrations/versions/` are what create
+and change it in a real database (`tests/test_migrations.py` checks that the two agree).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, Integer, MetaData, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# Named constraints: SQLite batch migrations can only drop or alter a constraint that has a name.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class EtlRun(Base):
+    """One invocation of `pingan load`: what it saw and what became of it."""
+
+    __tablename__ = "etl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    files_seen: Mapped[int] = mapped_column(default=0)
+    documents_loaded: Mapped[int] = mapped_column(default=0)
+    documents_skipped: Mapped[int] = mapped_column(default=0)
+    errors: Mapped[int] = mapped_column(default=0)
+
+
+class Document(Base):
+    """One article, identified by the sha256 of its raw bytes."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    path: Mapped[str] = mapped_column(Text)
+    sha256: Mapped[str] = mapped_column(Text, unique=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    char_count: Mapped[int]
+    loaded_at: Mapped[datetime]
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("etl_runs.id"))
+
+
+class Paragraph(Base):
+    """One paragraph of a document, in reading order."""
+
+    __tablename__ = "paragraphs"
+    __table_args__ = (UniqueConstraint("document_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+
+
+class LoadError(Base):
+    """A file that could not be loaded, and why."""
+
+    __tablename__ = "load_errors"
+    __table_args__ = (Index(None, "run_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("etl_runs.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(Text)
+    error: Mapped[str] = mapped_column(Text)

@@ -1,0 +1,49 @@
+"""The `pingan` command, run through click's runner against real database files."""
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from etl.cli import cli
+from tests.conftest import SEEDS
+
+COMMANDS = ["init", "load", "serve", "status"]
+
+
+@pytest.fixture
+def run():
+    runner = CliRunner()
+    return lambda *args, **kw: runner.invoke(cli, [str(a) for a in args], **kw)
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_command_is_documented(run, command):
+    top = run("--help")
+    assert command in top.output
+    result = run(command, "--help")
+    assert result.exit_code == 0
+    assert len(result.output.splitlines()) > 3
+
+
+def test_load_then_status(run, db_path):
+    result = run("load", "--db", db_path, SEEDS)
+    assert result.exit_code == 0, result.output
+    assert re.search(r"5 loaded, 0 skipped.*0 failed", result.output)
+    status = run("status", "--db", db_path)
+    assert re.search(r"documents\s+5\b", status.output)
+    assert "up to date" in status.output
+
+
+def test_db_is_read_from_environment(run, db_path):
+    result = run("init", env={"PINGAN_DB": str(db_path)})
+    assert result.exit_code == 0, result.output
+    assert db_path.exists()
+
+
+def test_load_exits_1_when_a_file_fails(run, db_path, tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"   \n\t \n")
+    result = run("load", "--db", db_path, SEEDS, bad)
+    assert result.exit_code == 1
+    assert re.search(r"5 loaded, 0 skipped.*1 failed", result.output)

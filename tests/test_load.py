@@ -1,0 +1,77 @@
+"""Loading: the seeds arrive whole, re-loads add nothing, a bad file is recorded, stops nothing."""
+
+import shutil
+
+from sqlalchemy import func, select
+
+from etl.load import load_files
+from etl.models import Document, EtlRun, LoadError, Paragraph
+from etl.read import find_article_files
+from tests.conftest import SEEDS
+
+
+def count(engine, model) -> int:
+    with engine.connect() as connection:
+        return connection.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def seed_files():
+    return list(find_article_files([SEEDS]))
+
+
+def test_seeds_load_as_five_documents_with_paragraphs(engine):
+    summary = load_files(engine, seed_files())
+    assert (summary.loaded, summary.skipped, summary.failed) == (5, 0, 0)
+    assert count(engine, Document) == 5
+    with engine.connect() as connection:
+        per_document = connection.execute(
+            select(Paragraph.document_id, func.count()).group_by(Paragraph.document_id)
+        ).all()
+    assert len(per_document) == 5
+    assert all(n >= 5 for _, n in per_document)
+
+
+def test_paragraphs_are_the_document_text_in_order(engine):
+    load_files(engine, seed_files())
+    with engine.connect() as connection:
+        for document_id, text in connection.execute(select(Document.id, Document.text)):
+            paragraphs = connection.execute(
+                select(Paragraph.text)
+                .where(Paragraph.document_id == document_id)
+                .order_by(Paragraph.position)
+            ).scalars()
+            assert "\n".join(paragraphs) == text
+
+
+def test_second_load_adds_nothing(engine):
+    load_files(engine, seed_files())
+    paragraphs = count(engine, Paragraph)
+    summary = load_files(engine, seed_files())
+    assert (summary.loaded, summary.skipped, summary.failed) == (0, 5, 0)
+    assert count(engine, Document) == 5
+    assert count(engine, Paragraph) == paragraphs
+    assert count(engine, EtlRun) == 2
+
+
+def test_bad_file_is_recorded_and_does_not_stop_the_others(engine, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    (corpus / "broken.txt").write_bytes(b"\x00\x01\x02\xff\xfe binary garbage \xff")
+    (corpus / "empty.txt").write_bytes(b"")
+    summary = load_files(engine, list(find_article_files([corpus])))
+    assert (summary.loaded, summary.failed) == (5, 2)
+    assert count(engine, Document) == 5
+    with engine.connect() as connection:
+        errors = dict(connection.execute(select(LoadError.path, LoadError.error)).all())
+    assert set(errors) == {str(corpus / "broken.txt"), str(corpus / "empty.txt")}
+    assert all(reason.strip() for reason in errors.values())
+    assert "empty" in errors[str(corpus / "empty.txt")]
+
+
+def test_folders_are_walked_for_article_files_only(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "x.txt").write_text("平安")
+    (tmp_path / "a" / "y.html").write_text("<p>平安</p>")
+    (tmp_path / "a" / "notes.md").write_text("not an article")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_article_files([tmp_path])]
+    assert found == ["a/y.html", "a/b/x.txt"]
