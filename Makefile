@@ -13,14 +13,14 @@ run: $(VENV)/.installed
 	$(BIN)/pingan serve --db $(DB) --port $(PORT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check etl tests migrations bench
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 install: $(VENV)/.installed
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check etl tests migrations bench
-	$(BIN)/ruff format --check etl tests migrations bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
