@@ -39,6 +39,16 @@ def open_database(db_arg: str | None) -> Engine:
     return db.make_engine(db.database_url(db_arg))
 
 
+def open_current_database(db_arg: str | None) -> Engine:
+    """The database, migrated to this code's newest revision (or a clear refusal)."""
+    engine = open_database(db_arg)
+    try:
+        db.ensure_current(engine)
+    except db.DatabaseNewerThanCode as error:
+        raise click.ClickException(str(error)) from error
+    return engine
+
+
 @click.group()
 @click.version_option(package_name="pingan-db")
 def cli() -> None:
@@ -49,8 +59,7 @@ def cli() -> None:
 @db_option
 def init(db_arg: str | None) -> None:
     """Create the database, or upgrade it to the newest schema revision."""
-    engine = open_database(db_arg)
-    db.upgrade(engine)
+    engine = open_current_database(db_arg)
     click.echo(f"{engine.url.render_as_string()} is at revision {db.current_revision(engine)}")
 
 
@@ -63,8 +72,7 @@ def load(db_arg: str | None, paths: tuple[Path, ...]) -> None:
     Runs the migrations first. Each document loads in its own transaction; a file already loaded
     (same sha256) is skipped. Exits 1 when any file failed; failures are listed in `load_errors`.
     """
-    engine = open_database(db_arg)
-    db.upgrade(engine)
+    engine = open_current_database(db_arg)
     files = list(find_article_files(paths))
     with Progress(
         TextColumn("loading"),
@@ -108,7 +116,7 @@ def serve(db_arg: str | None, host: str, port: int) -> None:
     path = db.sqlite_path(url)
     if path is None:
         raise click.UsageError("Datasette serves SQLite files; --db must be a SQLite path")
-    db.upgrade(db.make_engine(url))
+    open_current_database(url)
     datasette = make_datasette(path)
     asyncio.run(datasette.invoke_startup())
     click.echo(f"Serving {path} on http://{host}:{port}/", err=True)
@@ -131,3 +139,34 @@ def status(db_arg: str | None) -> None:
             if table.name in present:
                 count = connection.execute(select(func.count()).select_from(table)).scalar_one()
                 click.echo(f"{table.name:<20} {count:>10,}")
+
+
+@cli.command()
+@db_option
+@click.argument("revision", default="head")
+def upgrade(db_arg: str | None, revision: str) -> None:
+    """Upgrade the schema to REVISION (default: head), as `alembic upgrade` does."""
+    engine = open_database(db_arg)
+    db.upgrade(engine, revision)
+    click.echo(f"now at revision {db.current_revision(engine)}")
+
+
+@cli.command()
+@db_option
+@click.argument("revision")
+def downgrade(db_arg: str | None, revision: str) -> None:
+    """Downgrade the schema to REVISION: a revision id, -1 for one step, or base."""
+    engine = open_database(db_arg)
+    db.downgrade(engine, revision)
+    click.echo(f"now at revision {db.current_revision(engine) or 'base (empty)'}")
+
+
+@cli.command()
+@db_option
+def history(db_arg: str | None) -> None:
+    """List the schema revisions, newest first, marking the database's own."""
+    engine = open_database(db_arg)
+    current = db.current_revision(engine)
+    for script in db.script_directory().walk_revisions():
+        mark = "  <- database" if script.revision == current else ""
+        click.echo(f"{script.revision}  {script.doc}{mark}")

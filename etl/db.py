@@ -83,6 +83,25 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
+
+
 def head_revision() -> str:
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return script.get_current_head()
+    return script_directory().get_current_head()
+
+
+class DatabaseNewerThanCode(RuntimeError):
+    """The database was migrated by a newer pingan-db; writing to it could corrupt it."""
+
+
+def ensure_current(engine: Engine) -> None:
+    """Migrate to the newest revision, refusing a database that is ahead of this code."""
+    current = current_revision(engine)
+    known = {script.revision for script in script_directory().walk_revisions()}
+    if current is not None and current not in known:
+        raise DatabaseNewerThanCode(
+            f"the database is at schema revision {current}, which this version of pingan-db "
+            f"does not know (its newest is {head_revision()}): upgrade pingan-db to use it"
+        )
+    upgrade(engine)

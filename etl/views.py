@@ -1,0 +1,107 @@
+"""SQL views as replaceable objects that migrations create, replace and restore.
+
+`sql/views/NAME.sql` is the current definition of a view. A migration that creates or changes views
+snapshots them into `migrations/views/REVISION/NAME.sql`, so a landed migration keeps the SQL it was
+written with, and its downgrade can restore the snapshot before it (or drop the view if none).
+`tests/test_views_sync.py` fails when a view file differs from its newest snapshot.
+
+SQLite refuses to rebuild a table that a view refers to, so batch migrations run inside
+`views_set_aside(op)`, which drops every view first and recreates them after.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Connection, inspect, text
+
+from etl.db import MIGRATIONS_DIR, ROOT
+
+VIEWS_DIR = ROOT / "sql" / "views"
+SNAPSHOTS_DIR = MIGRATIONS_DIR / "views"
+
+
+def view_body(sql: str) -> str:
+    """The SELECT of a view file: its header comment stays in the file, not in the database."""
+    lines = [line for line in sql.splitlines() if not line.lstrip().startswith("--")]
+    return "\n".join(lines).strip().rstrip(";")
+
+
+def snapshot_path(revision: str, name: str) -> Path:
+    return SNAPSHOTS_DIR / revision / f"{name}.sql"
+
+
+def newest_snapshot(name: str, before: str | None = None) -> Path | None:
+    """The latest snapshot of a view, optionally from a revision older than `before`.
+
+    Revision ids are zero-padded numbers ("0005"), so their order is the order of the migrations.
+    """
+    candidates = sorted(
+        p
+        for p in SNAPSHOTS_DIR.glob(f"*/{name}.sql")
+        if before is None or p.parent.name < before
+    )
+    return candidates[-1] if candidates else None
+
+
+def create_view(connection: Connection, name: str, sql: str) -> None:
+    connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
+    connection.execute(text(f'CREATE VIEW "{name}" AS\n{view_body(sql)}'))
+
+
+def replace_views(op, revision: str, names: list[str]) -> None:
+    """Upgrade step: (re)create each named view from this revision's snapshot."""
+    for name in names:
+        create_view(op.get_bind(), name, snapshot_path(revision, name).read_text(encoding="utf-8"))
+
+
+def restore_views(op, revision: str, names: list[str]) -> None:
+    """Downgrade step: put back each view as it was before this revision, or drop it."""
+    connection = op.get_bind()
+    for name in reversed(names):
+        previous = newest_snapshot(name, before=revision)
+        if previous is None:
+            connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
+        else:
+            create_view(connection, name, previous.read_text(encoding="utf-8"))
+
+
+@contextmanager
+def views_set_aside(op) -> Iterator[None]:
+    """Drop every view for the duration of a table rebuild, then recreate them as they were."""
+    connection = op.get_bind()
+    saved = _view_definitions(connection)
+    for name in saved:
+        connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
+    yield
+    for definition in _ordered(saved).values():
+        connection.execute(text(definition))
+
+
+def _view_definitions(connection: Connection) -> dict[str, str]:
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'view'"))
+        return dict(rows.all())
+    inspector = inspect(connection)
+    return {
+        name: f'CREATE VIEW "{name}" AS {inspector.get_view_definition(name)}'
+        for name in inspector.get_view_names()
+    }
+
+
+def _ordered(definitions: dict[str, str]) -> dict[str, str]:
+    """Views that others select from come first, so each CREATE finds what it refers to."""
+    remaining = dict(definitions)
+    ordered: dict[str, str] = {}
+    while remaining:
+        ready = [
+            name
+            for name, sql in remaining.items()
+            if not any(re.search(rf"\b{re.escape(o)}\b", sql) for o in remaining if o != name)
+        ]
+        for name in ready or list(remaining):  # a cycle cannot exist in SQL; be safe anyway
+            ordered[name] = remaining.pop(name)
+    return ordered

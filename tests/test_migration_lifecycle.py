@@ -1,0 +1,131 @@
+"""Migrations carry a populated database forward and back without losing what each schema holds."""
+
+import hashlib
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import MetaData, inspect, select, text
+
+from etl import db
+from etl.cli import cli
+from etl.models import Base
+
+REVISIONS = [s.revision for s in reversed(list(db.script_directory().walk_revisions()))]
+LANDED = db.MIGRATIONS_DIR / "landed.sha256"
+
+
+def parent_of(revision: str) -> str:
+    down = db.script_directory().get_revision(revision).down_revision
+    return down or "base"
+
+
+def fresh_engine(tmp_path, name="db.sqlite"):
+    return db.make_engine(db.database_url(tmp_path / name))
+
+
+def copy_rows(source, target) -> None:
+    """Fill `target` (any revision) with `source`'s rows, keeping the columns `target` has."""
+    source_meta, target_meta = MetaData(), MetaData()
+    source_meta.reflect(source)
+    target_meta.reflect(target)
+    with source.connect() as read, target.begin() as write:
+        for model_table in Base.metadata.sorted_tables:
+            table = target_meta.tables.get(model_table.name)
+            if table is None:
+                continue
+            origin = source_meta.tables[table.name]
+            names = [c.name for c in table.columns if c.name in origin.columns]
+            rows = read.execute(select(*[origin.c[n] for n in names])).mappings().all()
+            if rows:
+                write.execute(table.insert(), [dict(row) for row in rows])
+
+
+def contents(engine, tables: dict[str, list[str]]) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
+        return {
+            name: connection.execute(
+                text(f'SELECT {", ".join(f"{c}" for c in columns)} FROM "{name}" ORDER BY 1')
+            ).all()
+            for name, columns in tables.items()
+        }
+
+
+def schema_of(engine) -> dict[str, list[str]]:
+    inspector = inspect(engine)
+    return {
+        name: [f'"{c["name"]}"' for c in inspector.get_columns(name)]
+        for name in inspector.get_table_names()
+        if name != "alembic_version" and "_fts" not in name
+    }
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_revision_steps_up_and_down_on_an_empty_database(tmp_path, revision):
+    engine = fresh_engine(tmp_path)
+    db.upgrade(engine, revision)
+    upper = schema_of(engine)
+    db.downgrade(engine, parent_of(revision))
+    assert db.current_revision(engine) == (
+        None if parent_of(revision) == "base" else parent_of(revision)
+    )
+    db.upgrade(engine, revision)
+    assert schema_of(engine) == upper
+
+
+@pytest.mark.parametrize("revision", REVISIONS)
+def test_populated_database_upgrades_to_head_keeping_every_row(tmp_path, seeded_engine, revision):
+    engine = fresh_engine(tmp_path)
+    db.upgrade(engine, revision)
+    copy_rows(seeded_engine, engine)
+    old_schema = schema_of(engine)
+    before = contents(engine, old_schema)
+    assert sum(len(rows) for rows in before.values()) > 100
+    db.upgrade(engine)
+    assert contents(engine, old_schema) == before
+
+
+def test_downgrade_to_baseline_and_back_keeps_what_the_baseline_holds(tmp_path, seeded_engine):
+    engine = fresh_engine(tmp_path)
+    db.upgrade(engine)
+    copy_rows(seeded_engine, engine)
+    baseline = fresh_engine(tmp_path, "baseline.sqlite")
+    db.upgrade(baseline, REVISIONS[0])
+    baseline_schema = schema_of(baseline)
+    before = contents(engine, baseline_schema)
+    db.downgrade(engine, REVISIONS[0])
+    assert contents(engine, baseline_schema) == before
+    db.upgrade(engine)
+    assert contents(engine, baseline_schema) == before
+
+
+def test_no_landed_revision_was_edited():
+    recorded = dict(line.split()[::-1] for line in LANDED.read_text().splitlines() if line.strip())
+    for path in sorted((db.MIGRATIONS_DIR / "versions").glob("*.py")):
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        assert path.name in recorded, f"record {path.name} in {LANDED.name} when it lands"
+        assert recorded[path.name] == digest, (
+            f"{path.name} has landed and must not change: add a new revision instead"
+        )
+
+
+def test_status_says_when_the_database_is_behind(tmp_path):
+    engine = fresh_engine(tmp_path)
+    db.upgrade(engine, REVISIONS[0])
+    result = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "db.sqlite")])
+    if len(REVISIONS) > 1:
+        assert "behind the code" in result.output
+    db.upgrade(engine)
+    result = CliRunner().invoke(cli, ["status", "--db", str(tmp_path / "db.sqlite")])
+    assert "up to date" in result.output
+
+
+def test_load_refuses_a_database_newer_than_the_code(tmp_path):
+    engine = fresh_engine(tmp_path)
+    db.upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    result = CliRunner().invoke(cli, ["load", "--db", str(tmp_path / "db.sqlite"), "seeds"])
+    assert result.exit_code != 0
+    assert "9999_future" in result.output and "upgrade pingan-db" in result.output
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT count(*) FROM documents")).scalar() == 0
