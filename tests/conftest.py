@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,24 @@ def datasette(seeded_db_path: Path):
 def get(datasette, path: str):
     """A request through Datasette's own test client (real routing, real SQL, no server)."""
     return asyncio.run(datasette.client.get(path))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """A real PostgreSQL server for the session; CI installs one, so there it is never skipped."""
+    import shutil
+    import tempfile
+
+    from tests.postgres import postgres_bin, temporary_server
+
+    if postgres_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install PostgreSQL (.ci/run): apt-get install postgresql")
+        pytest.skip("no PostgreSQL server installed here")
+    # Not under pytest's basetemp: the server runs as `postgres`, which cannot enter root's dirs.
+    workdir = Path(tempfile.mkdtemp(prefix="pingan-pg-"))
+    try:
+        with temporary_server(workdir) as url:
+            yield url
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
