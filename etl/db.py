@@ -72,10 +72,27 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 
 def _run_alembic(engine: Engine, action, revision: str) -> None:
+    """Run an Alembic command on our engine.
+
+    On SQLite, foreign keys are off while migrations run: a batch migration rebuilds a table by
+    dropping it, which would otherwise cascade-delete the rows that refer to it. They are checked
+    once the migration is done, and switched back on.
+    """
     config = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        action(config, revision)
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys = OFF")
+            connection.commit()
+        with connection.begin():
+            config.attributes["connection"] = connection
+            action(config, revision)
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.exec_driver_sql("PRAGMA foreign_keys = ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"migration left rows with broken foreign keys: {broken[:5]}")
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -6,9 +6,9 @@ and change it in a real database (`tests/test_migrations.py` checks that the two
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, Integer, MetaData, Text, UniqueConstraint
+from sqlalchemy import Float, ForeignKey, Index, Integer, MetaData, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints: SQLite batch migrations can only drop or alter a constraint that has a name.
@@ -39,6 +39,20 @@ class EtlRun(Base):
     errors: Mapped[int] = mapped_column(default=0)
 
 
+class Place(Base):
+    """One of China's administrative divisions (province, prefecture city, county)."""
+
+    __tablename__ = "places"
+
+    code: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    short_name: Mapped[str] = mapped_column(Text)
+    level: Mapped[str] = mapped_column(Text)
+    parent_code: Mapped[str | None] = mapped_column(Text, index=True)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(Float)
+
+
 class Document(Base):
     """One article, identified by the sha256 of its raw bytes."""
 
@@ -52,6 +66,31 @@ class Document(Base):
     char_count: Mapped[int]
     loaded_at: Mapped[datetime]
     run_id: Mapped[int | None] = mapped_column(ForeignKey("etl_runs.id"))
+    title_derived: Mapped[bool] = mapped_column(default=False, server_default="0")
+    subtitle: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[date | None] = mapped_column(index=True)
+    source: Mapped[str | None] = mapped_column(Text)
+    authors: Mapped[str | None] = mapped_column(Text)
+    editor: Mapped[str | None] = mapped_column(Text)
+    photographer: Mapped[str | None] = mapped_column(Text)
+    encoding: Mapped[str | None] = mapped_column(Text)
+    script: Mapped[str | None] = mapped_column(Text)
+    original_text: Mapped[str | None] = mapped_column(Text)
+    place_code: Mapped[str | None] = mapped_column(ForeignKey("places.code"), index=True)
+    city: Mapped[str | None] = mapped_column(Text, index=True)
+    province: Mapped[str | None] = mapped_column(Text, index=True)
+
+
+class DocumentPath(Base):
+    """Every path a document's bytes were seen under (the same bytes are one document)."""
+
+    __tablename__ = "document_paths"
+    __table_args__ = (UniqueConstraint("document_id", "path"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    path: Mapped[str] = mapped_column(Text, index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("etl_runs.id"))
 
 
 class Paragraph(Base):
@@ -64,6 +103,10 @@ class Paragraph(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     position: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text, default="body", server_default="body")
+    start_offset: Mapped[int | None]
+    end_offset: Mapped[int | None]
+    original_text: Mapped[str | None] = mapped_column(Text)
 
 
 class LoadError(Base):
@@ -76,3 +119,17 @@ class LoadError(Base):
     run_id: Mapped[int] = mapped_column(ForeignKey("etl_runs.id", ondelete="CASCADE"))
     path: Mapped[str] = mapped_column(Text)
     error: Mapped[str] = mapped_column(Text)
+
+
+class LoadWarning(Base):
+    """Something odd about a file that still loaded (a truncated last character, say)."""
+
+    __tablename__ = "load_warnings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("etl_runs.id", ondelete="CASCADE"), index=True)
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    path: Mapped[str] = mapped_column(Text)
+    warning: Mapped[str] = mapped_column(Text)

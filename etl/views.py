@@ -40,9 +40,7 @@ def newest_snapshot(name: str, before: str | None = None) -> Path | None:
     Revision ids are zero-padded numbers ("0005"), so their order is the order of the migrations.
     """
     candidates = sorted(
-        p
-        for p in SNAPSHOTS_DIR.glob(f"*/{name}.sql")
-        if before is None or p.parent.name < before
+        p for p in SNAPSHOTS_DIR.glob(f"*/{name}.sql") if before is None or p.parent.name < before
     )
     return candidates[-1] if candidates else None
 
