@@ -107,6 +107,20 @@ class Paragraph(Base):
     start_offset: Mapped[int | None]
     end_offset: Mapped[int | None]
     original_text: Mapped[str | None] = mapped_column(Text)
+    tokens: Mapped[str | None] = mapped_column(Text)
+
+
+class DocumentKeyword(Base):
+    """One of a document's top keywords (TF-IDF over its segmented text, genre stop words out)."""
+
+    __tablename__ = "document_keywords"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    rank: Mapped[int] = mapped_column(primary_key=True)
+    keyword: Mapped[str] = mapped_column(Text, index=True)
+    weight: Mapped[float] = mapped_column(Float)
 
 
 class LoadError(Base):

@@ -5,8 +5,9 @@ snapshots them into `migrations/views/REVISION/NAME.sql`, so a landed migration 
 written with, and its downgrade can restore the snapshot before it (or drop the view if none).
 `tests/test_views_sync.py` fails when a view file differs from its newest snapshot.
 
-SQLite refuses to rebuild a table that a view refers to, so batch migrations run inside
-`views_set_aside(op)`, which drops every view first and recreates them after.
+SQLite refuses to rebuild a table that a view refers to, and a rebuild silently drops the table's
+triggers (those that keep the full-text index in step), so batch migrations run inside
+`views_set_aside(op)`, which drops every view and trigger first and recreates them after.
 """
 
 from __future__ import annotations
@@ -69,14 +70,25 @@ def restore_views(op, revision: str, names: list[str]) -> None:
 
 @contextmanager
 def views_set_aside(op) -> Iterator[None]:
-    """Drop every view for the duration of a table rebuild, then recreate them as they were."""
+    """Drop views and triggers for the duration of a table rebuild, then recreate them."""
     connection = op.get_bind()
-    saved = _view_definitions(connection)
-    for name in saved:
+    views = _view_definitions(connection)
+    triggers = _trigger_definitions(connection)
+    for name in triggers:
+        connection.execute(text(f'DROP TRIGGER IF EXISTS "{name}"'))
+    for name in views:
         connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
     yield
-    for definition in _ordered(saved).values():
+    for definition in [*_ordered(views).values(), *triggers.values()]:
         connection.execute(text(definition))
+
+
+def _trigger_definitions(connection: Connection) -> dict[str, str]:
+    """SQLite triggers die with their table; PostgreSQL keeps them through ALTER TABLE."""
+    if connection.dialect.name != "sqlite":
+        return {}
+    rows = connection.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"))
+    return dict(rows.all())
 
 
 def _view_definitions(connection: Connection) -> dict[str, str]:
