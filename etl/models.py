@@ -147,3 +147,59 @@ class LoadWarning(Base):
     )
     path: Mapped[str] = mapped_column(Text)
     warning: Mapped[str] = mapped_column(Text)
+
+
+class Metric(Base):
+    """A canonical metric that differently worded claims are lined up under."""
+
+    __tablename__ = "metrics"
+
+    code: Mapped[str] = mapped_column(Text, primary_key=True)
+    name_zh: Mapped[str] = mapped_column(Text)
+    name_en: Mapped[str] = mapped_column(Text)
+    family: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class MetricSynonym(Base):
+    """A subject as articles write it (刑事发案数, 刑事案件) and the metric it means."""
+
+    __tablename__ = "metric_synonyms"
+
+    synonym: Mapped[str] = mapped_column(Text, primary_key=True)
+    metric: Mapped[str] = mapped_column(ForeignKey("metrics.code", ondelete="CASCADE"), index=True)
+
+
+class Indicator(Base):
+    """One quantitative claim in a paragraph: a level, an amount, a rate or a change."""
+
+    __tablename__ = "indicators"
+    __table_args__ = (UniqueConstraint("paragraph_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    paragraph_id: Mapped[int] = mapped_column(ForeignKey("paragraphs.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    quote: Mapped[str] = mapped_column(Text)
+    start_offset: Mapped[int]
+    end_offset: Mapped[int]
+    subject: Mapped[str | None] = mapped_column(Text)
+    metric: Mapped[str | None] = mapped_column(ForeignKey("metrics.code"), index=True)
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text, index=True)
+    change_pct: Mapped[float | None] = mapped_column(Float)
+    change_pp: Mapped[float | None] = mapped_column(Float)
+    direction: Mapped[str | None] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(Text)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    approx: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(Text)
+    is_target: Mapped[bool] = mapped_column(default=False, server_default="0")
+    bound: Mapped[str | None] = mapped_column(Text)
