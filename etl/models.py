@@ -8,7 +8,19 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, MetaData, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Named constraints: SQLite batch migrations can only drop or alter a constraint that has a name.
@@ -19,6 +31,25 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# On SQLite, declare columns by their storage class (what BI tools read from PRAGMA table_info and
+# what views pass on): dates and times are ISO TEXT, floats REAL, booleans INTEGER. SQLAlchemy still
+# reads and writes them as Python dates, floats and bools. PostgreSQL keeps its native types.
+@compiles(Date, "sqlite")
+@compiles(DateTime, "sqlite")
+def _sqlite_iso_text(_type, _compiler, **_kw) -> str:
+    return "TEXT"
+
+
+@compiles(Float, "sqlite")
+def _sqlite_real(_type, _compiler, **_kw) -> str:
+    return "REAL"
+
+
+@compiles(Boolean, "sqlite")
+def _sqlite_integer(_type, _compiler, **_kw) -> str:
+    return "INTEGER"
 
 
 class Base(DeclarativeBase):
