@@ -110,6 +110,9 @@ class Document(Base):
     place_code: Mapped[str | None] = mapped_column(ForeignKey("places.code"), index=True)
     city: Mapped[str | None] = mapped_column(Text, index=True)
     province: Mapped[str | None] = mapped_column(Text, index=True)
+    paragraph_count: Mapped[int | None]
+    indicator_count: Mapped[int | None]
+    keywords: Mapped[str | None] = mapped_column(Text)
 
 
 class DocumentPath(Base):
@@ -192,6 +195,9 @@ class Metric(Base):
     kind: Mapped[str] = mapped_column(Text)
     unit: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
+    city_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    document_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    indicator_count: Mapped[int] = mapped_column(default=0, server_default="0")
 
 
 class MetricSynonym(Base):
@@ -232,5 +238,6 @@ class Indicator(Base):
     period_end: Mapped[date | None]
     approx: Mapped[str | None] = mapped_column(Text)
     scope: Mapped[str | None] = mapped_column(Text)
+    place_level: Mapped[str] = mapped_column(Text, default="city", server_default="city")
     is_target: Mapped[bool] = mapped_column(default=False, server_default="0")
     bound: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,33 @@
+-- indicator_facts: one row per indicator (one quantitative claim), with its document's place and
+-- date and its metric's names, ready to filter, facet and export.
+SELECT
+    i.id AS indicator_id,
+    i.document_id,
+    i.paragraph_id,
+    d.title,
+    d.city,
+    d.province,
+    d.published_on,
+    i.metric,
+    m.name_zh AS metric_name_zh,
+    m.name_en AS metric_name_en,
+    i.subject,
+    i.value,
+    i.unit,
+    i.kind,
+    i.change_pct,
+    i.change_pp,
+    i.direction,
+    i.basis,
+    i.period,
+    i.period_start,
+    i.period_end,
+    i.approx,
+    i.scope,
+    i.place_level,
+    i.is_target,
+    i.bound,
+    i.quote
+FROM indicators AS i
+JOIN documents AS d ON d.id = i.document_id
+LEFT JOIN metrics AS m ON m.code = i.metric
