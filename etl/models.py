@@ -82,6 +82,7 @@ class Place(Base):
     parent_code: Mapped[str | None] = mapped_column(Text, index=True)
     longitude: Mapped[float | None] = mapped_column(Float)
     latitude: Mapped[float | None] = mapped_column(Float)
+    popup: Mapped[str | None] = mapped_column(Text)
 
 
 class Document(Base):

@@ -1,8 +1,14 @@
-"""The Datasette site: one function builds it, for `pingan serve` and for the tests alike."""
+"""The Datasette site: one function builds it, for `pingan serve` and for the tests alike.
+
+`db/metadata.yaml` says how the site looks; `sql/schema.yaml` describes every table, view and
+column; `sql/queries/*.sql` are the canned queries (their header comment gives title and
+description). This module merges the three, so nothing is described twice.
+"""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import yaml
@@ -11,15 +17,39 @@ from datasette.app import Datasette
 from etl.db import ROOT
 
 SITE_DIR = ROOT / "db"
+SCHEMA_FILE = ROOT / "sql" / "schema.yaml"
+QUERIES_DIR = ROOT / "sql" / "queries"
 CONFIG_DATABASE_NAME = "pingan"
 
 
-def site_metadata(database_name: str) -> dict:
-    """`db/metadata.yaml`, with its database section under the name Datasette gives the file."""
-    metadata = yaml.safe_load((SITE_DIR / "metadata.yaml").read_text(encoding="utf-8"))
-    databases = metadata.get("databases", {})
-    if CONFIG_DATABASE_NAME in databases and database_name != CONFIG_DATABASE_NAME:
-        databases[database_name] = databases.pop(CONFIG_DATABASE_NAME)
+def read_yaml(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+def canned_query(path: Path) -> dict:
+    """A canned query from its file: `-- name: Title` then `--` description lines, then SQL."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    header = [line[2:].strip() for line in lines if line.startswith("--")]
+    sql = "\n".join(line for line in lines if not line.startswith("--")).strip()
+    title = re.sub(rf"^{re.escape(path.stem)}:\s*", "", header[0]) if header else path.stem
+    return {"title": title, "description": " ".join(header[1:]), "sql": sql}
+
+
+def site_metadata(database_name: str = CONFIG_DATABASE_NAME) -> dict:
+    """Datasette metadata for a database file whose name (its stem) is `database_name`."""
+    metadata = read_yaml(SITE_DIR / "metadata.yaml")
+    database = metadata.setdefault("databases", {}).pop(CONFIG_DATABASE_NAME, {})
+    tables = database.setdefault("tables", {})
+    for table, described in read_yaml(SCHEMA_FILE).items():
+        shown = tables.setdefault(table, {})
+        shown["description"] = described["description"]
+        shown["columns"] = described.get("columns", {})
+    database["queries"] = {p.stem: canned_query(p) for p in sorted(QUERIES_DIR.glob("*.sql"))}
+    metadata["databases"][database_name] = database
+    for dashboard in metadata.get("plugins", {}).get("datasette-dashboards", {}).values():
+        for chart in dashboard.get("charts", {}).values():
+            if chart.get("db") == CONFIG_DATABASE_NAME:
+                chart["db"] = database_name
     return metadata
 
 

@@ -29,3 +29,36 @@ def test_home_page_renders(datasette):
     response = get(datasette, "/")
     assert response.status_code == 200
     assert "pingan-db" in response.text
+
+
+def test_every_published_column_is_described(engine):
+    """Like PUDL: a table or view whose columns are not all described does not get published."""
+    from sqlalchemy import inspect
+
+    from etl.site import site_metadata
+
+    described = site_metadata()["databases"]["pingan"]["tables"]
+    inspector = inspect(engine)
+    names = inspector.get_table_names() + inspector.get_view_names()
+    missing = [
+        f"{name}.{column['name']}"
+        for name in names
+        if name != "alembic_version" and "_fts" not in name
+        for column in inspector.get_columns(name)
+        if not described.get(name, {}).get("columns", {}).get(column["name"])
+    ]
+    assert missing == []
+
+
+def test_canned_queries_have_titles_and_run(datasette):
+    queries = get(datasette, "/-/metadata.json").json()["databases"]["pingan"]["queries"]
+    assert {"compare_metric", "city_profile"} <= set(queries)
+    assert all(q["title"] and q["description"] for q in queries.values())
+    response = get(datasette, "/pingan/compare_metric.json?metric=criminal_cases&_shape=array")
+    assert response.status_code == 200
+
+
+def test_dashboard_renders(datasette):
+    response = get(datasette, "/-/dashboards/overview")
+    assert response.status_code == 200
+    assert "How do cities compare?" in response.text

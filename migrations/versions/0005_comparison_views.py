@@ -50,6 +50,9 @@ def upgrade() -> None:
             sa.Column("indicator_count", sa.Integer(), server_default="0", nullable=False)
         )
 
+    with op.batch_alter_table("places", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("popup", sa.Text(), nullable=True))
+
     op.execute(
         "UPDATE documents SET paragraph_count ="
         " (SELECT count(*) FROM paragraphs WHERE paragraphs.document_id = documents.id)"
@@ -59,6 +62,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     restore_views(op, revision, VIEWS)
+    with op.batch_alter_table("places", schema=None) as batch_op:
+        batch_op.drop_column("popup")
     with op.batch_alter_table("metrics", schema=None) as batch_op:
         batch_op.drop_column("indicator_count")
         batch_op.drop_column("document_count")

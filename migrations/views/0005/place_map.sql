@@ -1,5 +1,6 @@
 -- place_map: one row per document, at the place it is about, with that place's coordinates, so a
--- map shows every place the corpus covers (documents about one place cluster on one point).
+-- map shows every place the corpus covers (documents about one place cluster on one point); a
+-- point's popup links to its city's profile.
 SELECT
     d.id AS document_id,
     d.title,
@@ -10,6 +11,7 @@ SELECT
     d.province,
     d.published_on,
     p.latitude,
-    p.longitude
+    p.longitude,
+    p.popup
 FROM documents AS d
 JOIN places AS p ON p.code = d.place_code
