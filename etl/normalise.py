@@ -1,0 +1,100 @@
+"""Normalise stage: one searchable form of the text, kept beside the verbatim original.
+
+Every step works on a single line, so a paragraph's normalised text can always be recomputed
+from its original. Order matters: full-width forms first (so `（shù）` is seen as `(shù)`),
+pinyin repair before script conversion (OpenCC then sees 藝術 as one word, not 藝術(shù)).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Literal
+
+import opencc
+from pypinyin import Style, pinyin
+
+Script = Literal["simplified", "traditional", "mixed", "neutral", "none"]
+
+# U+FF01..U+FF5E are the full-width twins of ASCII ! .. ~; U+3000 is the ideographic space.
+# Chinese punctuation proper (、。“”《》【】…—) lives in other blocks and is kept.
+FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
+# A Han character directly followed by one lower-case syllable carrying a tone mark.
+PINYIN_ANNOTATION = re.compile(
+    rf"(?P<han>[{HAN}])\((?P<syllable>[a-zü]*[{TONED_VOWELS}][a-zü]*)\)"
+)
+HAN_CHARACTER = re.compile(f"[{HAN}]")
+HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+# A text is mixed when the minority script holds more than this share of script-specific chars.
+MIXED_SHARE = 0.2
+CONVERTED_SCRIPTS = frozenset({"traditional", "mixed"})
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+@cache
+def _readings(han: str) -> frozenset[str]:
+    return frozenset(pinyin(han, style=Style.TONE, heteronym=True)[0])
+
+
+def fullwidth_to_ascii(text: str) -> str:
+    """`２０１５年` -> `2015年`, so numbers and Latin letters can be read."""
+    return text.translate(FULLWIDTH_TO_ASCII)
+
+
+def repair_pinyin_annotations(text: str) -> str:
+    """`藝術(shù)` -> `藝術`: drop a parenthesised syllable only when it is a reading of the
+    character before it, so `(州)`, `(市、区)`, `(左权)` and `(2)` stay."""
+
+    def without_reading(match: re.Match[str]) -> str:
+        is_reading = match["syllable"] in _readings(match["han"])
+        return match["han"] if is_reading else match[0]
+
+    return PINYIN_ANNOTATION.sub(without_reading, text)
+
+
+def _script_specific_counts(text: str) -> tuple[int, int]:
+    """(traditional-only, simplified-only) Han characters: those a conversion would change."""
+    han = "".join(HAN_CHARACTER.findall(text))
+    to_simplified = _converter("tw2s").convert(han)
+    to_traditional = _converter("s2tw").convert(han)
+    traditional = sum(a != b for a, b in zip(han, to_simplified, strict=False))
+    simplified = sum(a != b for a, b in zip(han, to_traditional, strict=False))
+    return traditional, simplified
+
+
+def detect_script(text: str) -> Script:
+    """'traditional', 'simplified', 'mixed', 'neutral' (Han text written alike in both) or
+    'none' (no Han characters)."""
+    if not HAN_CHARACTER.search(text):
+        return "none"
+    traditional, simplified = _script_specific_counts(text)
+    total = traditional + simplified
+    if total == 0:
+        return "neutral"
+    if min(traditional, simplified) / total > MIXED_SHARE:
+        return "mixed"
+    return "traditional" if traditional > simplified else "simplified"
+
+
+def to_simplified(text: str) -> str:
+    """OpenCC tw2s: unlike t2s it also converts 著力 and 著手 to 着力 and 着手."""
+    return _converter("tw2s").convert(text)
+
+
+def normalise_text(text: str, script: Script | None = None) -> str:
+    """The searchable form of `text`: ASCII digits and letters, pinyin damage repaired,
+    simplified script, runs of spaces collapsed and each line stripped.
+
+    `script` is the whole document's script, so that a short line of a traditional article
+    is converted even when the line alone looks neutral; by default the text is judged alone.
+    """
+    text = repair_pinyin_annotations(fullwidth_to_ascii(text))
+    if (script or detect_script(text)) in CONVERTED_SCRIPTS:
+        text = to_simplified(text)
+    return "\n".join(HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n"))
