@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from rich.progress import (
 from sqlalchemy import Engine, func, inspect, select
 
 from etl import db
-from etl.load import load_files
+from etl.load import LoadSummary, load_files
 from etl.models import Base
 from etl.read import find_article_files
 
@@ -65,15 +66,39 @@ def init(db_arg: str | None) -> None:
 
 @cli.command()
 @db_option
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
+    help="Processes that build documents (one process writes).",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-def load(db_arg: str | None, paths: tuple[Path, ...]) -> None:
+def load(db_arg: str | None, jobs: int, paths: tuple[Path, ...]) -> None:
     """Load article files (.txt, .html) and folders of them, recursively.
 
     Runs the migrations first. Each document loads in its own transaction; a file already loaded
     (same sha256) is skipped. Exits 1 when any file failed; failures are listed in `load_errors`.
+    A second load on the same database while one runs stops at once (exit 2).
     """
     engine = open_current_database(db_arg)
     files = list(find_article_files(paths))
+    try:
+        with db.exclusive_writer(engine):
+            summary = load_with_progress(engine, files, jobs)
+    except db.LoadInProgress as error:
+        busy = click.ClickException(str(error))
+        busy.exit_code = 2
+        raise busy from error
+    click.echo(summary.line())
+    if summary.failed:
+        click.echo("failed files are listed in the load_errors table", err=True)
+        sys.exit(1)
+
+
+def load_with_progress(engine: Engine, files: list[Path], jobs: int) -> LoadSummary:
+    """A progress bar with files done, characters per second and the time left."""
     with Progress(
         TextColumn("loading"),
         BarColumn(),
@@ -95,11 +120,7 @@ def load(db_arg: str | None, paths: tuple[Path, ...]) -> None:
             rate = f"{characters / elapsed:,.0f} chars/s" if elapsed else ""
             progress.update(task, advance=1, rate=rate)
 
-        summary = load_files(engine, files, on_progress=advance)
-    click.echo(summary.line())
-    if summary.failed:
-        click.echo("failed files are listed in the load_errors table", err=True)
-        sys.exit(1)
+        return load_files(engine, files, on_progress=advance, jobs=jobs)
 
 
 @cli.command()
@@ -170,3 +191,42 @@ def history(db_arg: str | None) -> None:
     for script in db.script_directory().walk_revisions():
         mark = "  <- database" if script.revision == current else ""
         click.echo(f"{script.revision}  {script.doc}{mark}")
+
+
+@cli.command()
+@db_option
+def check(db_arg: str | None) -> None:
+    """Check the database: integrity, foreign keys, offsets and quotes, full-text index, views.
+
+    Prints each problem; exits 1 if there is any.
+    """
+    from etl.check import check_database
+
+    problems = check_database(open_database(db_arg))
+    for problem in problems:
+        click.echo(f"{problem.check}: {problem.detail}")
+    if problems:
+        click.echo(f"{len(problems)} problems found", err=True)
+        sys.exit(1)
+    click.echo("ok: no problems found")
+
+
+@cli.command()
+@db_option
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path))
+def backup(db_arg: str | None, out: Path) -> None:
+    """Write a consistent copy of the database to OUT, even while it is being served or loaded."""
+    import sqlite3
+
+    path = db.sqlite_path(db.database_url(db_arg))
+    if path is None:
+        raise click.UsageError("backup copies SQLite files; for PostgreSQL use pg_dump")
+    if out.exists():
+        raise click.UsageError(f"{out} exists; choose a new file")
+    source = sqlite3.connect(path)
+    target = sqlite3.connect(out)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    click.echo(f"backed up {path} to {out}")

@@ -6,14 +6,17 @@ the SQLite pragmas (foreign keys, WAL, a busy timeout) hold for all of them.
 
 from __future__ import annotations
 
+import fcntl
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 
 ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = ROOT / "migrations"
@@ -122,3 +125,43 @@ def ensure_current(engine: Engine) -> None:
             f"does not know (its newest is {head_revision()}): upgrade pingan-db to use it"
         )
     upgrade(engine)
+
+
+class LoadInProgress(RuntimeError):
+    """Another `pingan load` is writing to this database."""
+
+
+LOAD_LOCK_KEY = 0x70696E67  # "ping": the PostgreSQL advisory lock that loads take
+
+
+@contextmanager
+def exclusive_writer(engine: Engine) -> Iterator[None]:
+    """Let one load write at a time: a second one stops at once with a clear message.
+
+    SQLite would serialise the two loads' transactions anyway; the lock keeps their runs and
+    progress apart, so each run's record says truly what it did.
+    """
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    busy = LoadInProgress(
+        f"another pingan load is writing to {engine.url.render_as_string()}; "
+        "wait for it to finish, then run this load again"
+    )
+    if path is None:
+        with engine.connect() as connection:
+            if not connection.execute(
+                text(f"SELECT pg_try_advisory_lock({LOAD_LOCK_KEY})")
+            ).scalar():
+                raise busy
+            try:
+                yield
+            finally:
+                connection.execute(text(f"SELECT pg_advisory_unlock({LOAD_LOCK_KEY})"))
+        return
+    with open(path.with_name(path.name + ".load-lock"), "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise busy from None
+        lock.write(str(os.getpid()))
+        lock.flush()
+        yield

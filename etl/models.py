@@ -111,6 +111,8 @@ class Document(Base):
     place_code: Mapped[str | None] = mapped_column(ForeignKey("places.code"), index=True)
     city: Mapped[str | None] = mapped_column(Text, index=True)
     province: Mapped[str | None] = mapped_column(Text, index=True)
+    place_name: Mapped[str | None] = mapped_column(Text)
+    report_city: Mapped[str | None] = mapped_column(Text, index=True)
     paragraph_count: Mapped[int | None]
     indicator_count: Mapped[int | None]
     keywords: Mapped[str | None] = mapped_column(Text)

@@ -1,20 +1,31 @@
 """From a file's bytes to the rows of one document: the pure part of the ETL, stage by stage.
 
-Nothing here touches the database, so the stages can run in worker processes and be tested alone.
+read (etl.read) -> decode and describe (etl.ingest: decode, webpage, normalise, paragraphs) ->
+place (etl.places) -> offsets. Nothing here touches the database, so documents can be built in
+worker processes and the stages tested alone.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
-from etl.errors import RejectedFile
+from etl.ingest import Ingested, ingest
+from etl.places import locate_article
 from etl.read import SourceFile
+from etl.reference import report_city
+
+PARAGRAPH_SEPARATOR = "\n"
 
 
 @dataclass(frozen=True)
 class ParagraphRecord:
     position: int
+    kind: str
     text: str
+    original_text: str
+    start_offset: int
+    end_offset: int
 
 
 @dataclass(frozen=True)
@@ -23,28 +34,68 @@ class DocumentRecord:
 
     path: str
     sha256: str
-    title: str | None
+    encoding: str
+    original_text: str
+    title: str
+    title_derived: bool
+    subtitle: str | None
+    published_on: dt.date | None
+    source: str | None
+    authors: str | None
+    editor: str | None
+    photographer: str | None
+    script: str
+    place_code: str | None
+    place_name: str | None
+    report_city: str | None
+    city: str | None
+    province: str | None
     text: str
     paragraphs: list[ParagraphRecord]
-
-
-def decode_utf8(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise RejectedFile(f"not UTF-8 text (invalid byte at offset {error.start})") from error
+    warnings: list[str] = field(default_factory=list)
 
 
 def build_document(source: SourceFile) -> DocumentRecord:
-    text = decode_utf8(source.data)
-    lines = [line.strip() for line in text.splitlines()]
-    paragraphs = [ParagraphRecord(i, line) for i, line in enumerate(filter(None, lines))]
-    if not paragraphs:
-        raise RejectedFile("empty file: no text to load" if not text else "whitespace-only file")
+    """Raises RejectedFile (with a reason for `load_errors`) for a file that is no article."""
+    return describe_document(ingest(source.data, source.path), source)
+
+
+def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
+    article = ingested.article
+    paragraphs = with_offsets([(p.kind, p.text, p.original_text) for p in article.paragraphs])
+    place = locate_article(article)
     return DocumentRecord(
         path=source.path,
         sha256=source.sha256,
-        title=paragraphs[0].text,
-        text="\n".join(p.text for p in paragraphs),
+        encoding=ingested.decoded.encoding,
+        original_text=ingested.decoded.text,
+        title=article.title,
+        title_derived=article.title_derived,
+        subtitle=article.subtitle,
+        published_on=article.published_on,
+        source=article.source,
+        authors=", ".join(article.authors) or None,
+        editor=article.editor,
+        photographer=article.photographer,
+        script=article.script,
+        place_code=place.code if place else None,
+        place_name=place.name if place else None,
+        report_city=report_city(place.name, place.level, place.city) if place else None,
+        city=place.city if place else None,
+        province=place.province if place else None,
+        text=PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs),
         paragraphs=paragraphs,
+        warnings=list(ingested.decoded.warnings),
     )
+
+
+def with_offsets(paragraphs: list[tuple[str, str, str]]) -> list[ParagraphRecord]:
+    """Number the paragraphs and place them in the document text they will be joined into."""
+    records = []
+    offset = 0
+    for position, (kind, text, original) in enumerate(paragraphs):
+        records.append(
+            ParagraphRecord(position, kind, text, original, offset, offset + len(text))
+        )
+        offset += len(text) + len(PARAGRAPH_SEPARATOR)
+    return records

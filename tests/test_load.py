@@ -5,7 +5,7 @@ import shutil
 from sqlalchemy import func, select
 
 from etl.load import load_files
-from etl.models import Document, EtlRun, LoadError, Paragraph
+from etl.models import Document, DocumentPath, EtlRun, LoadError, Paragraph
 from etl.read import find_article_files
 from tests.conftest import SEEDS
 
@@ -75,3 +75,70 @@ def test_folders_are_walked_for_article_files_only(tmp_path):
     (tmp_path / "a" / "notes.md").write_text("not an article")
     found = [p.relative_to(tmp_path).as_posix() for p in find_article_files([tmp_path])]
     assert found == ["a/y.html", "a/b/x.txt"]
+
+
+def test_same_bytes_under_a_second_path_are_one_document_with_both_paths(engine, tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "copy of a.txt"
+    data = (SEEDS / "002_4d1602843caf5288.txt").read_bytes()
+    first.write_bytes(data)
+    second.write_bytes(data)
+    summary = load_files(engine, [first, second])
+    assert (summary.loaded, summary.skipped) == (1, 1)
+    with engine.connect() as connection:
+        paths = connection.execute(select(DocumentPath.path).order_by(DocumentPath.path)).scalars()
+        assert list(paths) == [str(first), str(second)]
+    assert count(engine, Document) == 1
+
+
+def test_changed_file_replaces_its_old_version_and_everything_derived(engine, tmp_path):
+    article = tmp_path / "article.txt"
+    article.write_bytes((SEEDS / "002_4d1602843caf5288.txt").read_bytes())
+    load_files(engine, [article])
+    article.write_bytes((SEEDS / "001_8c17534d86b76211.txt").read_bytes())
+    summary = load_files(engine, [article])
+    assert summary.loaded == 1
+    with engine.connect() as connection:
+        titles = connection.execute(select(Document.title)).scalars().all()
+        orphans = connection.execute(
+            select(func.count())
+            .select_from(Paragraph)
+            .where(Paragraph.document_id.not_in(select(Document.id)))
+        ).scalar_one()
+    assert titles == ["酒泉市全力推进更高水平的平安酒泉建设"]
+    assert orphans == 0
+    with engine.connect() as connection:
+        expected = connection.execute(select(Document.paragraph_count)).scalar_one()
+    assert count(engine, Paragraph) == expected > 10
+
+
+def test_parallel_load_writes_the_same_rows_as_one_process(tmp_path):
+    from etl import db
+
+    rows = []
+    for jobs in (1, 2):
+        engine = db.make_engine(db.database_url(tmp_path / f"jobs{jobs}.sqlite"))
+        db.upgrade(engine)
+        assert load_files(engine, seed_files(), jobs=jobs).loaded == 5
+        with engine.connect() as connection:
+            rows.append(
+                connection.execute(
+                    select(Document.sha256, Paragraph.position, Paragraph.text)
+                    .join(Paragraph)
+                    .order_by(Document.sha256, Paragraph.position)
+                ).all()
+            )
+        engine.dispose()
+    assert rows[0] == rows[1]
+
+
+def test_a_second_load_while_one_runs_stops_with_a_clear_message(engine, db_path):
+    from click.testing import CliRunner
+
+    from etl import db
+    from etl.cli import cli
+
+    with db.exclusive_writer(engine):
+        result = CliRunner().invoke(cli, ["load", "--db", str(db_path), str(SEEDS)])
+    assert result.exit_code == 2
+    assert "another pingan load is writing" in result.output
+    assert count(engine, Document) == 0

@@ -30,6 +30,9 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("place_name", sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column("report_city", sa.Text(), nullable=True))
+        batch_op.create_index(batch_op.f("ix_documents_report_city"), ["report_city"], unique=False)
         batch_op.add_column(sa.Column("paragraph_count", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("indicator_count", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("keywords", sa.Text(), nullable=True))
@@ -76,3 +79,6 @@ def downgrade() -> None:
         batch_op.drop_column("keywords")
         batch_op.drop_column("indicator_count")
         batch_op.drop_column("paragraph_count")
+        batch_op.drop_index(batch_op.f("ix_documents_report_city"))
+        batch_op.drop_column("report_city")
+        batch_op.drop_column("place_name")

@@ -3,7 +3,7 @@
 SELECT
     id AS document_id,
     title,
-    city,
+    report_city AS city,
     province,
     published_on,
     source,

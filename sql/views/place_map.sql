@@ -7,7 +7,7 @@ SELECT
     p.code AS place_code,
     p.name AS place_name,
     p.level AS place_level,
-    d.city,
+    d.report_city AS city,
     d.province,
     d.published_on,
     p.latitude,

@@ -5,7 +5,7 @@ SELECT
     i.document_id,
     i.paragraph_id,
     d.title,
-    d.city,
+    d.report_city AS city,
     d.province,
     d.published_on,
     i.metric,

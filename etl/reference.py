@@ -1,0 +1,53 @@
+"""Reference data that documents point to: administrative divisions (and, with indicators, the
+canonical metrics). It lives in data files beside the code; the loader copies what is missing into
+the database before a run, so foreign keys always find their row."""
+
+from __future__ import annotations
+
+import json
+from urllib.parse import quote
+
+from sqlalchemy import Connection, insert, select
+
+from etl.models import Place
+from etl.places import city_of, load_places, province_of
+
+
+def sync_reference_data(connection: Connection) -> None:
+    sync_places(connection)
+
+
+def sync_places(connection: Connection) -> None:
+    present = set(connection.execute(select(Place.code)).scalars())
+    missing = [p for p in load_places() if p.code not in present]
+    if missing:
+        connection.execute(insert(Place), [place_row(p) for p in missing])
+
+
+def report_city(name: str, level: str, city: str | None) -> str:
+    """The city a place's figures are compared as: a city reports as itself (the county-level
+    临夏市 too, and the municipalities), a county or district as part of its prefecture city."""
+    if level == "county" and not name.endswith("市") and city:
+        return city
+    return name
+
+
+def place_row(place) -> dict:
+    city = city_of(place)
+    within = [p.name for p in (province_of(place), city) if p is not None and p is not place]
+    compared_as = report_city(place.name, place.level, city.name if city else None)
+    popup = {
+        "title": place.name,
+        "description": " ".join(dict.fromkeys(within)),
+        "link": f"city_profile?city={quote(compared_as)}",
+    }
+    return {
+        "code": place.code,
+        "name": place.name,
+        "short_name": place.short_name,
+        "level": place.level,
+        "parent_code": place.parent_code,
+        "longitude": place.longitude,
+        "latitude": place.latitude,
+        "popup": json.dumps(popup, ensure_ascii=False),
+    }
