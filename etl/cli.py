@@ -230,3 +230,21 @@ def backup(db_arg: str | None, out: Path) -> None:
     source.close()
     target.close()
     click.echo(f"backed up {path} to {out}")
+
+
+@cli.command()
+@click.option("--from", "source", required=True, help="Database to copy (path or URL).")
+@click.option("--to", "target", required=True, help="Empty database to copy into (path or URL).")
+def copy(source: str, target: str) -> None:
+    """Copy a whole database, e.g. from SQLite to PostgreSQL.
+
+    The target is migrated to the newest revision first and must hold no documents.
+    """
+    from etl.transfer import copy_database
+
+    try:
+        copied = copy_database(db.database_url(source), db.database_url(target))
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    for table, rows in copied.items():
+        click.echo(f"{table:<20} {rows:>10,} rows")

@@ -4,11 +4,11 @@ import hashlib
 
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import MetaData, inspect, select, text
+from sqlalchemy import inspect, text
 
 from etl import db
 from etl.cli import cli
-from etl.models import Base
+from etl.transfer import copy_rows
 
 REVISIONS = [s.revision for s in reversed(list(db.script_directory().walk_revisions()))]
 LANDED = db.MIGRATIONS_DIR / "landed.sha256"
@@ -21,23 +21,6 @@ def parent_of(revision: str) -> str:
 
 def fresh_engine(tmp_path, name="db.sqlite"):
     return db.make_engine(db.database_url(tmp_path / name))
-
-
-def copy_rows(source, target) -> None:
-    """Fill `target` (any revision) with `source`'s rows, keeping the columns `target` has."""
-    source_meta, target_meta = MetaData(), MetaData()
-    source_meta.reflect(source)
-    target_meta.reflect(target)
-    with source.connect() as read, target.begin() as write:
-        for model_table in Base.metadata.sorted_tables:
-            table = target_meta.tables.get(model_table.name)
-            if table is None:
-                continue
-            origin = source_meta.tables[table.name]
-            names = [c.name for c in table.columns if c.name in origin.columns]
-            rows = read.execute(select(*[origin.c[n] for n in names])).mappings().all()
-            if rows:
-                write.execute(table.insert(), [dict(row) for row in rows])
 
 
 def contents(engine, tables: dict[str, list[str]]) -> dict[str, list[tuple]]:
