@@ -1,0 +1,50 @@
+"""Keywords: what each document is about, as its top TF-IDF words.
+
+Term frequency comes from our own `segment()` (so the words are the ones the index holds, and the
+fast backend suffices); inverse document frequency from jieba's general-corpus IDF table, which
+rewards words that are rare in ordinary Chinese. The genre's filler (全市, 工作, 进一步 ...) is
+frequent here but rare elsewhere, so IDF alone would promote it: `rules/stopwords.txt` removes it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from statistics import median
+
+from etl.tokens import segment
+
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+STOPWORDS_PATH = Path(__file__).parent / "rules" / "stopwords.txt"
+
+
+@cache
+def stopwords() -> frozenset[str]:
+    lines = STOPWORDS_PATH.read_text(encoding="utf-8").splitlines()
+    return frozenset(word for line in lines if not line.startswith("#") for word in line.split())
+
+
+@cache
+def idf_table() -> tuple[dict[str, float], float]:
+    """jieba's IDF per word, and the median IDF that a word missing from the table gets."""
+    text = (files("jieba") / "analyse" / "idf.txt").read_text(encoding="utf-8")
+    table = {word: float(idf) for word, idf in (line.split(" ") for line in text.splitlines())}
+    return table, median(table.values())
+
+
+def is_candidate(word: str) -> bool:
+    """Two characters or more, at least one of them Han (numbers and stray pinyin such as `shù`
+    describe nothing), and not genre filler."""
+    return len(word) >= 2 and HAN.search(word) is not None and word not in stopwords()
+
+
+def top_keywords(text: str, n: int = 10) -> list[tuple[str, float]]:
+    """The `n` words with the highest TF-IDF weight, heaviest first (ties in first-seen order)."""
+    counts = Counter(word for word in segment(text) if is_candidate(word))
+    total = sum(counts.values())
+    idf, median_idf = idf_table()
+    weights = {word: count * idf.get(word, median_idf) / total for word, count in counts.items()}
+    return sorted(weights.items(), key=lambda item: item[1], reverse=True)[:n]

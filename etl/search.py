@@ -1,0 +1,142 @@
+"""Full-text search over the segmented paragraphs: what a user types, made into a safe FTS5 query.
+
+`paragraphs_fts` indexes `paragraphs.tokens` (`etl.tokens.segmented()`: the words of the text, each
+preceded by the dictionary words inside it). A typed query is cut by the same `segment()`: each
+whitespace-separated term (or `"quoted phrase"`) must occur in the paragraph, its words close
+together: `刑事发案数` finds 刑事发案 next to 数; `视频监控 网格` needs both terms, anywhere.
+Whatever the user typed ends up as words inside double-quoted FTS5 strings or is dropped, so no
+input is an FTS5 syntax error: stray quotes close at the end, punctuation (a lone `*` included) is
+not a word, and FTS5's operators `AND OR NOT NEAR` typed as bare words are dropped rather than read
+as syntax (terms are always ANDed). A term ending in `*` is a prefix search on its last word.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Connection, text
+
+from etl.db import ROOT
+from etl.tokens import inner_words, segment
+
+SEARCH_SQL_PATH = ROOT / "sql" / "queries" / "search.sql"
+MATCHES_NOTHING = '""'
+"""What the SQL function `fts_query` returns when nothing searchable is left: FTS5 rejects an
+empty or NULL query, and the empty phrase is valid and matches no row."""
+MARK_START, MARK_END = "<mark>", "</mark>"
+FTS5_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
+# Typographic quotes count as the ASCII double quote: users type “枫桥经验” as a phrase.
+QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"'})
+# A quoted phrase (closed or running to the end) or a bare run of non-space, non-quote characters.
+TERM = re.compile(r'"(?P<phrase>[^"]*)"?|(?P<bare>[^\s"]+)')
+
+
+@dataclass(frozen=True)
+class Term:
+    """One phrase of a query: its words in order, and whether the last one is a prefix."""
+
+    words: tuple[str, ...]
+    prefix: bool = False
+
+
+def query_terms(user_query: str) -> list[Term]:
+    """The phrases in what a user typed; full-width forms are folded as the stored text's are."""
+    typed = unicodedata.normalize("NFKC", user_query).translate(QUOTES)
+    terms = []
+    for match in TERM.finditer(typed):
+        phrase, bare = match["phrase"], match["bare"]
+        if bare in FTS5_OPERATORS:
+            continue
+        words = tuple(segment(phrase if phrase is not None else bare))
+        if words:
+            terms.append(Term(words, prefix=bare is not None and bare.endswith("*")))
+    return terms
+
+
+def fts_group(term: Term) -> str:
+    """One word is one FTS5 string; several are a NEAR group, not a phrase, because the index
+    holds the dictionary words inside each word between them (贵阳 贵阳市 刑事 事发 发案 刑事发案),
+    so the window allows for those (and for the word turning up inside a longer one)."""
+    strings = [f'"{word.replace(chr(34), chr(34) * 2)}"' for word in term.words]
+    if term.prefix:
+        strings[-1] += " *"
+    if len(strings) == 1:
+        return strings[0]
+    window = sum(len(inner_words(word)) + 2 for word in term.words)
+    return f"NEAR({' '.join(strings)}, {window})"
+
+
+def fts_query(user_query: str) -> str | None:
+    """A valid FTS5 MATCH expression for `paragraphs_fts`, or None when nothing searchable is left.
+
+    `刑事发案 "社区 民警" 2015年*` -> `"刑事发案" NEAR("社区" "民警", 4) NEAR("2015" "年" *, 4)`.
+    """
+    return " ".join(fts_group(term) for term in query_terms(user_query)) or None
+
+
+def match_expression(user_query: str | None) -> str:
+    """`fts_query()` for SQL, where a NULL or empty MATCH would be an error."""
+    return fts_query(user_query or "") or MATCHES_NOTHING
+
+
+def term_pattern(terms: list[Term]) -> re.Pattern[str] | None:
+    """Where the terms occur in the original text: their words with only punctuation or spaces
+    between them (the tokens dropped those), longest phrase first."""
+    alternatives = sorted(
+        (r"[\W_]*".join(re.escape(word) for word in term.words) for term in terms),
+        key=len,
+        reverse=True,
+    )
+    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+
+
+def search_snippet(paragraph: str, user_query: str | None, context: int = 40) -> str:
+    """The part of a paragraph around its first match, every match there inside `<mark>` tags.
+
+    Cut from the original text (the index holds words without punctuation, unfit to read)."""
+    pattern = term_pattern(query_terms(user_query or ""))
+    first = pattern.search(paragraph) if pattern else None
+    if first is None:
+        return paragraph[: 2 * context] + ("…" if len(paragraph) > 2 * context else "")
+    start, end = max(0, first.start() - context), min(len(paragraph), first.end() + context)
+    window = pattern.sub(lambda m: f"{MARK_START}{m[0]}{MARK_END}", paragraph[start:end])
+    return ("…" if start else "") + window + ("…" if end < len(paragraph) else "")
+
+
+def register_search_functions(connection: sqlite3.Connection) -> None:
+    """The SQL functions that `sql/queries/search.sql` calls: fts_query, search_snippet."""
+    connection.create_function("fts_query", 1, match_expression, deterministic=True)
+    connection.create_function("search_snippet", 2, search_snippet, deterministic=True)
+
+
+def search_sql() -> str:
+    return SEARCH_SQL_PATH.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    """One paragraph that matched, with its document's title, city and date."""
+
+    title: str | None
+    city: str | None
+    published_on: date | str | None
+    text: str
+    snippet: str
+    rank: float
+    id: int
+    document_id: int
+    position: int
+
+
+def search_paragraphs(connection: Connection, query: str, limit: int = 20) -> list[SearchHit]:
+    """The best `limit` paragraphs for a typed query, best first (bm25); [] when nothing matches
+    or nothing searchable was typed. SQLite only: the SQL is `sql/queries/search.sql`."""
+    if fts_query(query) is None:
+        return []
+    register_search_functions(connection.connection.driver_connection)
+    rows = connection.execute(text(search_sql()), {"q": query, "limit": limit}).mappings()
+    return [SearchHit(**row) for row in rows]
