@@ -248,3 +248,27 @@ def copy(source: str, target: str) -> None:
         raise click.ClickException(str(error)) from error
     for table, rows in copied.items():
         click.echo(f"{table:<20} {rows:>10,} rows")
+
+
+@cli.command()
+@db_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.argument("query")
+def search(db_arg: str | None, limit: int, query: str) -> None:
+    """Full-text search of the paragraphs, best first, as Datasette's search box does it.
+
+    QUERY is Chinese as you would write it (视频监控, 两抢一盗, "社区民警" 2013).
+    """
+    from rich.markup import escape
+    from rich.table import Table
+
+    from etl.search import MARK_END, MARK_START, search_paragraphs
+
+    with open_database(db_arg).connect() as connection:
+        hits = search_paragraphs(connection, query, limit)
+    table = Table("title", "city", "date", "snippet", show_lines=True)
+    for hit in hits:
+        snippet = escape(hit.snippet).replace(MARK_START, "[bold red]").replace(MARK_END, "[/]")
+        table.add_row(hit.title or "", hit.city or "", str(hit.published_on or ""), snippet)
+    Console().print(table)
+    click.echo(f"{len(hits)} paragraphs found", err=True)

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, update
 from etl.errors import RejectedFile
 from etl.models import (
     Document,
+    DocumentKeyword,
     DocumentPath,
     EtlRun,
     LoadError,
@@ -213,6 +214,8 @@ def write_document(connection: Connection, record: DocumentRecord, run_id: int) 
             city=record.city,
             province=record.province,
             paragraph_count=len(record.paragraphs),
+            keywords=", ".join(keyword for keyword, _ in record.keywords) or None,
+            segmenter=record.segmenter,
         )
         .returning(Document.id)
     ).scalar_one()
@@ -230,10 +233,19 @@ def write_document(connection: Connection, record: DocumentRecord, run_id: int) 
                 "original_text": p.original_text,
                 "start_offset": p.start_offset,
                 "end_offset": p.end_offset,
+                "tokens": p.tokens,
             }
             for p in record.paragraphs
         ],
     )
+    if record.keywords:
+        connection.execute(
+            insert(DocumentKeyword),
+            [
+                {"document_id": document_id, "rank": rank, "keyword": keyword, "weight": weight}
+                for rank, (keyword, weight) in enumerate(record.keywords, start=1)
+            ],
+        )
     if record.warnings:
         connection.execute(
             insert(LoadWarning),

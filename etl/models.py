@@ -116,6 +116,7 @@ class Document(Base):
     paragraph_count: Mapped[int | None]
     indicator_count: Mapped[int | None]
     keywords: Mapped[str | None] = mapped_column(Text)
+    segmenter: Mapped[str | None] = mapped_column(Text)
 
 
 class DocumentPath(Base):

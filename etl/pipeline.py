@@ -1,8 +1,8 @@
 """From a file's bytes to the rows of one document: the pure part of the ETL, stage by stage.
 
 read (etl.read) -> decode and describe (etl.ingest: decode, webpage, normalise, paragraphs) ->
-place (etl.places) -> offsets. Nothing here touches the database, so documents can be built in
-worker processes and the stages tested alone.
+place (etl.places) -> offsets -> tokens and keywords (etl.tokens, etl.keywords). Nothing here
+touches the database, so documents can be built in worker processes and the stages tested alone.
 """
 
 from __future__ import annotations
@@ -11,9 +11,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from etl.ingest import Ingested, ingest
+from etl.keywords import top_keywords
 from etl.places import locate_article
 from etl.read import SourceFile
 from etl.reference import report_city
+from etl.tokens import SEGMENTER, segmented
 
 PARAGRAPH_SEPARATOR = "\n"
 
@@ -26,6 +28,7 @@ class ParagraphRecord:
     original_text: str
     start_offset: int
     end_offset: int
+    tokens: str
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,8 @@ class DocumentRecord:
     province: str | None
     text: str
     paragraphs: list[ParagraphRecord]
+    keywords: list[tuple[str, float]]
+    segmenter: str
     warnings: list[str] = field(default_factory=list)
 
 
@@ -64,6 +69,7 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
     article = ingested.article
     paragraphs = with_offsets([(p.kind, p.text, p.original_text) for p in article.paragraphs])
     place = locate_article(article)
+    text = PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs)
     return DocumentRecord(
         path=source.path,
         sha256=source.sha256,
@@ -83,8 +89,10 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
         report_city=report_city(place.name, place.level, place.city) if place else None,
         city=place.city if place else None,
         province=place.province if place else None,
-        text=PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs),
+        text=text,
         paragraphs=paragraphs,
+        keywords=top_keywords(text),
+        segmenter=SEGMENTER,
         warnings=list(ingested.decoded.warnings),
     )
 
@@ -95,7 +103,9 @@ def with_offsets(paragraphs: list[tuple[str, str, str]]) -> list[ParagraphRecord
     offset = 0
     for position, (kind, text, original) in enumerate(paragraphs):
         records.append(
-            ParagraphRecord(position, kind, text, original, offset, offset + len(text))
+            ParagraphRecord(
+                position, kind, text, original, offset, offset + len(text), segmented(text)
+            )
         )
         offset += len(text) + len(PARAGRAPH_SEPARATOR)
     return records

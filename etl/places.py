@@ -8,7 +8,7 @@ county when that county is named more often than its city.
 Short forms (贵阳, 酒泉) are matched for provinces and cities. A county's short form (平邑) counts
 only when the article also names its city or province, because two-character county names are
 everyday words (和平, 城区, 新华). A name inside a longer word (长治 in 长治久安, 大同 in 世界大同)
-is no mention: jieba decides what the words are.
+is no mention: the segmenter (etl.tokens) decides what the words are.
 """
 
 from __future__ import annotations
@@ -21,10 +21,9 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import jieba
-
 from etl.normalise import to_simplified
 from etl.paragraphs import Article, ParagraphKind
+from etl.tokens import word_spans
 
 PLACES_CSV = Path(__file__).with_name("data") / "places.csv"
 Level = Literal["province", "prefecture", "county"]
@@ -191,14 +190,14 @@ def _match(place: Place, mentions: int) -> PlaceMatch:
 
 
 def _mentions(article: Article) -> list[_Mention]:
-    """Every place name in the article's paragraphs that jieba does not find inside a word."""
+    """Every place name in the article's paragraphs that is a word of its own."""
     by_name, pattern = _gazetteer()[1:]
     mentions = []
     offset = 0
     for paragraph in article.paragraphs:
         weight = KIND_WEIGHTS[paragraph.kind]
         found = list(pattern.finditer(paragraph.text)) if weight else []
-        words = list(jieba.tokenize(paragraph.text)) if found else []
+        words = word_spans(paragraph.text) if found else []
         for match in found:
             inside_word = any(
                 start <= match.start() and match.end() <= end and end - start > len(match[0])

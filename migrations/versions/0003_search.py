@@ -39,6 +39,9 @@ def upgrade() -> None:
     with op.batch_alter_table("paragraphs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("tokens", sa.Text(), nullable=True))
 
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("segmenter", sa.Text(), nullable=True))
+
     for statement in FULLTEXT_CREATE[op.get_bind().dialect.name]:
         op.execute(statement)
 
@@ -46,6 +49,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     for statement in FULLTEXT_DROP[op.get_bind().dialect.name]:
         op.execute(statement)
+    with op.batch_alter_table("documents", schema=None) as batch_op:
+        batch_op.drop_column("segmenter")
     with op.batch_alter_table("paragraphs", schema=None) as batch_op:
         batch_op.drop_column("tokens")
 

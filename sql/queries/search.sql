@@ -1,9 +1,11 @@
--- Paragraphs that match what a user typed, best first (bm25), the match highlighted in a snippet.
--- fts_query() and search_snippet() are registered by etl/search.py (CLI) and etl/datasette_plugin.py
--- (Datasette): they cut the typed text with the same segmenter as paragraphs.tokens.
+-- search: Search the paragraphs
+-- Type Chinese as you would write it (视频监控, 两抢一盗, "社区民警"): the paragraphs that contain it,
+-- best first (bm25), with the match highlighted, and the document's title, city and date.
+-- (fts_query() and search_snippet() are SQL functions registered by etl/search.py and the Datasette
+-- plugin: they cut the typed text with the same segmenter as paragraphs.tokens.)
 select
   documents.title,
-  documents.city,
+  documents.report_city as city,
   documents.published_on,
   paragraphs.text,
   search_snippet(paragraphs.text, :q) as snippet,
