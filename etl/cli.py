@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -20,7 +21,7 @@ from rich.progress import (
 from sqlalchemy import Engine, func, inspect, select
 
 from etl import db
-from etl.load import LoadSummary, load_files
+from etl.load import LoadSummary, ProgressCallback, load_files
 from etl.models import Base
 from etl.read import find_article_files
 
@@ -64,9 +65,7 @@ def init(db_arg: str | None) -> None:
     click.echo(f"{engine.url.render_as_string()} is at revision {db.current_revision(engine)}")
 
 
-@cli.command()
-@db_option
-@click.option(
+jobs_option = click.option(
     "--jobs",
     "-j",
     type=click.IntRange(min=1),
@@ -74,30 +73,68 @@ def init(db_arg: str | None) -> None:
     show_default="the number of cores",
     help="Processes that build documents (one process writes).",
 )
+
+
+@cli.command()
+@db_option
+@jobs_option
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def load(db_arg: str | None, jobs: int, paths: tuple[Path, ...]) -> None:
     """Load article files (.txt, .html) and folders of them, recursively.
 
     Runs the migrations first. Each document loads in its own transaction; a file already loaded
-    (same sha256) is skipped. Exits 1 when any file failed; failures are listed in `load_errors`.
-    A second load on the same database while one runs stops at once (exit 2).
+    (same sha256) is skipped, unless an older version of the pipeline built it: then it is derived
+    again. Exits 1 when any file failed; failures are listed in `load_errors`. A second load on
+    the same database while one runs stops at once (exit 2).
     """
     engine = open_current_database(db_arg)
     files = list(find_article_files(paths))
-    try:
-        with db.exclusive_writer(engine):
-            summary = load_with_progress(engine, files, jobs)
-    except db.LoadInProgress as error:
-        busy = click.ClickException(str(error))
-        busy.exit_code = 2
-        raise busy from error
+    summary = run_exclusively(
+        engine,
+        len(files),
+        lambda progress: load_files(engine, files, on_progress=progress, jobs=jobs),
+    )
     click.echo(summary.line())
     if summary.failed:
         click.echo("failed files are listed in the load_errors table", err=True)
         sys.exit(1)
 
 
-def load_with_progress(engine: Engine, files: list[Path], jobs: int) -> LoadSummary:
+@cli.command()
+@db_option
+@jobs_option
+def refresh(db_arg: str | None, jobs: int) -> None:
+    """Derive again the documents that an older pipeline built, from their stored original text.
+
+    The pipeline is the normaliser, the segmenter and its dictionary, and the extractor's rules;
+    a change in any of them makes a document stale. No source files are needed.
+    """
+    from etl.load import refresh_documents, stale_document_ids
+
+    engine = open_current_database(db_arg)
+    summary = run_exclusively(
+        engine,
+        len(stale_document_ids(engine)),
+        lambda progress: refresh_documents(engine, on_progress=progress, jobs=jobs),
+    )
+    click.echo(summary.line())
+    sys.exit(1 if summary.failed else 0)
+
+
+def run_exclusively(
+    engine: Engine, total: int, work: Callable[[ProgressCallback], LoadSummary]
+) -> LoadSummary:
+    """Run a load or refresh as the database's one writer, with a progress bar."""
+    try:
+        with db.exclusive_writer(engine):
+            return with_progress(total, work)
+    except db.LoadInProgress as error:
+        busy = click.ClickException(str(error))
+        busy.exit_code = 2
+        raise busy from error
+
+
+def with_progress(total: int, work: Callable[[ProgressCallback], LoadSummary]) -> LoadSummary:
     """A progress bar with files done, characters per second and the time left."""
     with Progress(
         TextColumn("loading"),
@@ -110,7 +147,7 @@ def load_with_progress(engine: Engine, files: list[Path], jobs: int) -> LoadSumm
         console=console,
         transient=not console.is_terminal,
     ) as progress:
-        task = progress.add_task("load", total=len(files), rate="")
+        task = progress.add_task("load", total=total, rate="")
         characters = 0
 
         def advance(_outcome: str, chars: int) -> None:
@@ -120,7 +157,7 @@ def load_with_progress(engine: Engine, files: list[Path], jobs: int) -> LoadSumm
             rate = f"{characters / elapsed:,.0f} chars/s" if elapsed else ""
             progress.update(task, advance=1, rate=rate)
 
-        return load_files(engine, files, on_progress=advance, jobs=jobs)
+        return work(advance)
 
 
 @cli.command()

@@ -12,12 +12,13 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, delete, func, insert, select, update
+from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
+from etl.db import ROOT
 from etl.errors import RejectedFile
 from etl.models import (
     Document,
@@ -28,10 +29,11 @@ from etl.models import (
     LoadWarning,
     Paragraph,
 )
-from etl.pipeline import DocumentRecord, build_document
+from etl.pipeline import DocumentRecord, build_document, pipeline_version
 from etl.read import SourceFile, read_source_file
 from etl.reference import sync_reference_data
 
+COUNTS_SQL = ROOT / "sql" / "refresh_counts.sql"
 ProgressCallback = Callable[[str, int], None]
 """Called after each file with its outcome ('loaded', 'skipped', 'failed') and its characters."""
 
@@ -41,6 +43,7 @@ class LoadSummary:
     run_id: int
     files_seen: int = 0
     loaded: int = 0
+    refreshed: int = 0
     skipped: int = 0
     failed: int = 0
     characters: int = 0
@@ -50,32 +53,65 @@ class LoadSummary:
         rate = self.characters / self.seconds if self.seconds else 0.0
         return (
             f"run {self.run_id}: {self.files_seen} files seen, {self.loaded} loaded, "
-            f"{self.skipped} skipped (already loaded), {self.failed} failed "
-            f"in {self.seconds:.1f} s ({rate:,.0f} characters/s)"
+            f"{self.refreshed} refreshed, {self.skipped} skipped (already loaded), "
+            f"{self.failed} failed in {self.seconds:.1f} s ({rate:,.0f} characters/s)"
         )
 
 
 @dataclass(frozen=True)
-class Built:
-    """What a worker hands back for one file: a document to write, or why there is none."""
+class Job:
+    """One document to build: new bytes, or a stored document to derive again (`replacing`)."""
 
-    path: str
+    source: SourceFile
+    replacing: int | None = None
+    encoding: str | None = None
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a worker hands back for one job: a document to write, or why there is none."""
+
+    job: Job
     record: DocumentRecord | None = None
     error: str | None = None
+
+
+@dataclass
+class Known:
+    """What the database already holds, read once per run so that skipping costs no queries."""
+
+    documents: dict[str, tuple[int, str | None]]  # sha256 -> (id, pipeline_version)
+    paths: set[tuple[int, str]]
+    # more paths of bytes that are being built in this run (their document has no id yet)
+    pending_paths: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def read(cls, connection: Connection) -> Known:
+        documents = {
+            sha: (id_, version)
+            for id_, sha, version in connection.execute(
+                select(Document.id, Document.sha256, Document.pipeline_version)
+            )
+        }
+        paths = set(connection.execute(select(DocumentPath.document_id, DocumentPath.path)).all())
+        return cls(documents, {(id_, path) for id_, path in paths})
 
 
 def now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def build(source: SourceFile) -> Built:
+def build(job: Job) -> Built:
     """Build one document, turning any failure into a reason (runs in worker processes)."""
     try:
-        return Built(source.path, record=build_document(source))
+        record = build_document(job.source)
+        if job.encoding:
+            record = replace(record, encoding=job.encoding)
+        return Built(job, record=record)
     except RejectedFile as error:
-        return Built(source.path, error=str(error))
+        return Built(job, error=str(error))
     except Exception as error:  # noqa: BLE001 - one broken file must never stop the others
-        return Built(source.path, error=f"unexpected {type(error).__name__}: {error}")
+        return Built(job, error=f"unexpected {type(error).__name__}: {error}")
 
 
 def load_files(
@@ -84,80 +120,162 @@ def load_files(
     on_progress: ProgressCallback | None = None,
     jobs: int = 1,
 ) -> LoadSummary:
-    started = time.perf_counter()
-    with engine.begin() as connection:
-        sync_reference_data(connection)
-        run_id = connection.execute(
-            insert(EtlRun).values(started_at=now(), files_seen=len(files)).returning(EtlRun.id)
-        ).scalar_one()
-    summary = LoadSummary(run_id=run_id, files_seen=len(files))
-
-    def record(outcome: str, characters: int = 0) -> None:
-        setattr(summary, outcome, getattr(summary, outcome) + 1)
-        summary.characters += characters
-        if on_progress:
-            on_progress(outcome, characters)
-
+    """Load files: new bytes become documents, known bytes built by an older pipeline are
+    derived again from the file, the rest are skipped (gaining their path if it is new)."""
     with engine.connect() as connection:
-        known = set(connection.execute(select(Document.sha256)).scalars())
+        known = Known.read(connection)
+    run = start_run(engine, len(files), on_progress)
+    version = pipeline_version()
 
-    def new_sources() -> Iterator[SourceFile]:
-        """Read each file once; already-loaded bytes only gain a path, in this process."""
+    def jobs_for_files() -> Iterator[Job]:
         for path in files:
             try:
                 source = read_source_file(path)
             except OSError as error:
-                write_error(engine, run_id, str(path), f"cannot read file: {error.strerror}")
-                record("failed")
+                write_error(engine, run.id, str(path), f"cannot read file: {error.strerror}")
+                run.count("failed")
                 continue
-            if source.sha256 in known:
+            found = known.documents.get(source.sha256)
+            if found is None:
+                known.documents[source.sha256] = (0, version)
+                yield Job(source)
+                continue
+            document_id, built_by = found
+            if not document_id:
+                known.pending_paths.setdefault(source.sha256, []).append(source.path)
+                run.count("skipped")
+                continue
+            if (document_id, source.path) not in known.paths:
                 with engine.begin() as connection:
-                    add_path(connection, source.sha256, source.path, run_id)
-                record("skipped")
+                    add_path(connection, document_id, source.path, run.id)
+                known.paths.add((document_id, source.path))
+            if built_by == version:
+                run.count("skipped")
                 continue
-            known.add(source.sha256)
-            yield source
+            known.documents[source.sha256] = (document_id, version)
+            yield Job(source, replacing=document_id)
 
-    for built in build_all(new_sources(), jobs):
+    built = build_all(jobs_for_files(), jobs)
+    return run.finish(engine, write_built(engine, run, built, known))
+
+
+def refresh_documents(
+    engine: Engine, on_progress: ProgressCallback | None = None, jobs: int = 1
+) -> LoadSummary:
+    """Derive again every document built by an older pipeline, from its stored original text."""
+    ids = stale_document_ids(engine)
+    run = start_run(engine, len(ids), on_progress)
+
+    def jobs_for_stale() -> Iterator[Job]:
+        for document_id in ids:
+            with engine.connect() as connection:
+                path, sha256, text_, encoding = connection.execute(
+                    select(
+                        Document.path, Document.sha256, Document.original_text, Document.encoding
+                    ).where(Document.id == document_id)
+                ).one()
+            data = (text_ or "").encode("utf-8")
+            yield Job(SourceFile(path, data, sha256), replacing=document_id, encoding=encoding)
+
+    return run.finish(engine, write_built(engine, run, build_all(jobs_for_stale(), jobs)))
+
+
+def stale_document_ids(engine: Engine) -> list[int]:
+    version = pipeline_version()
+    stale = (Document.pipeline_version != version) | Document.pipeline_version.is_(None)
+    with engine.connect() as connection:
+        return list(connection.execute(select(Document.id).where(stale)).scalars())
+
+
+@dataclass
+class Run:
+    """One run's record in `etl_runs`, and its running counts."""
+
+    summary: LoadSummary
+    on_progress: ProgressCallback | None
+    started: float
+
+    @property
+    def id(self) -> int:
+        return self.summary.run_id
+
+    def count(self, outcome: str, characters: int = 0) -> None:
+        setattr(self.summary, outcome, getattr(self.summary, outcome) + 1)
+        self.summary.characters += characters
+        if self.on_progress:
+            self.on_progress(outcome, characters)
+
+    def finish(self, engine: Engine, _written: None) -> LoadSummary:
+        self.summary.seconds = time.perf_counter() - self.started
+        with engine.begin() as connection:
+            connection.execute(
+                update(EtlRun)
+                .where(EtlRun.id == self.id)
+                .values(
+                    finished_at=now(),
+                    documents_loaded=self.summary.loaded + self.summary.refreshed,
+                    documents_skipped=self.summary.skipped,
+                    errors=self.summary.failed,
+                )
+            )
+            refresh_counts(connection)
+        return self.summary
+
+
+def start_run(engine: Engine, files_seen: int, on_progress: ProgressCallback | None) -> Run:
+    started = time.perf_counter()
+    with engine.begin() as connection:
+        sync_reference_data(connection)
+        run_id = connection.execute(
+            insert(EtlRun).values(started_at=now(), files_seen=files_seen).returning(EtlRun.id)
+        ).scalar_one()
+    return Run(LoadSummary(run_id=run_id, files_seen=files_seen), on_progress, started)
+
+
+def write_built(
+    engine: Engine,
+    run: Run,
+    built_documents: Iterable[Built],
+    known: Known | None = None,
+) -> None:
+    """The one writer: each document in its own transaction, with the other paths its bytes
+    were found under in this run."""
+    for built in built_documents:
         if built.record is None:
-            write_error(engine, run_id, built.path, built.error or "unknown error")
-            record("failed")
+            write_error(engine, run.id, built.job.source.path, built.error or "unknown error")
+            run.count("failed")
             continue
         with engine.begin() as connection:
-            write_document(connection, built.record, run_id)
-        record("loaded", len(built.record.text))
-
-    summary.seconds = time.perf_counter() - started
-    with engine.begin() as connection:
-        connection.execute(
-            update(EtlRun)
-            .where(EtlRun.id == run_id)
-            .values(
-                finished_at=now(),
-                documents_loaded=summary.loaded,
-                documents_skipped=summary.skipped,
-                errors=summary.failed,
+            document_id = write_document(
+                connection, built.record, run.id, replacing=built.job.replacing
             )
-        )
-    return summary
+            if known is not None:
+                record = built.record
+                known.documents[record.sha256] = (document_id, record.pipeline_version)
+                known.paths.add((document_id, record.path))
+                for path in known.pending_paths.pop(record.sha256, []):
+                    if (document_id, path) not in known.paths:
+                        add_path(connection, document_id, path, run.id)
+                        known.paths.add((document_id, path))
+        run.count("refreshed" if built.job.replacing else "loaded", len(built.record.text))
 
 
-def build_all(sources: Iterable[SourceFile], jobs: int) -> Iterator[Built]:
+def build_all(jobs_to_build: Iterable[Job], jobs: int) -> Iterator[Built]:
     """Build documents in order, in `jobs` processes, with a bounded number in flight.
 
     Bounded, so that memory stays flat however many files there are.
     """
     if jobs <= 1:
-        yield from map(build, sources)
+        yield from map(build, jobs_to_build)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from _bounded_map(pool, sources, in_flight=jobs * 8)
+        yield from _bounded_map(pool, jobs_to_build, in_flight=jobs * 8)
 
 
-def _bounded_map(pool: Executor, sources: Iterable[SourceFile], in_flight: int) -> Iterator[Built]:
+def _bounded_map(pool: Executor, jobs_to_build: Iterable[Job], in_flight: int) -> Iterator[Built]:
     pending: deque[Future[Built]] = deque()
-    for source in sources:
-        pending.append(pool.submit(build, source))
+    for job in jobs_to_build:
+        pending.append(pool.submit(build, job))
         if len(pending) >= in_flight:
             yield pending.popleft().result()
     while pending:
@@ -169,59 +287,33 @@ def write_error(engine: Engine, run_id: int, path: str, reason: str) -> None:
         connection.execute(insert(LoadError).values(run_id=run_id, path=path, error=reason))
 
 
-def add_path(connection: Connection, sha256: str, path: str, run_id: int) -> None:
+def add_path(connection: Connection, document_id: int, path: str, run_id: int) -> None:
     """Record one more path for bytes already loaded (the same bytes are one document)."""
-    document_id = connection.execute(
-        select(Document.id).where(Document.sha256 == sha256)
-    ).scalar_one()
-    seen = connection.execute(
-        select(func.count())
-        .select_from(DocumentPath)
-        .where(DocumentPath.document_id == document_id, DocumentPath.path == path)
-    ).scalar_one()
-    if not seen:
-        connection.execute(
-            insert(DocumentPath).values(document_id=document_id, path=path, run_id=run_id)
-        )
-
-
-def write_document(connection: Connection, record: DocumentRecord, run_id: int) -> int:
-    """Insert a document and all that derives from it; it replaces what its path held before."""
-    retire_previous_version(connection, record.path)
-    document_id = connection.execute(
-        insert(Document)
-        .values(
-            path=record.path,
-            sha256=record.sha256,
-            title=record.title,
-            text=record.text,
-            char_count=len(record.text),
-            loaded_at=now(),
-            run_id=run_id,
-            title_derived=record.title_derived,
-            subtitle=record.subtitle,
-            published_on=record.published_on,
-            source=record.source,
-            authors=record.authors,
-            editor=record.editor,
-            photographer=record.photographer,
-            encoding=record.encoding,
-            script=record.script,
-            original_text=record.original_text,
-            place_code=record.place_code,
-            place_name=record.place_name,
-            report_city=record.report_city,
-            city=record.city,
-            province=record.province,
-            paragraph_count=len(record.paragraphs),
-            keywords=", ".join(keyword for keyword, _ in record.keywords) or None,
-            segmenter=record.segmenter,
-        )
-        .returning(Document.id)
-    ).scalar_one()
     connection.execute(
-        insert(DocumentPath).values(document_id=document_id, path=record.path, run_id=run_id)
+        insert(DocumentPath).values(document_id=document_id, path=path, run_id=run_id)
     )
+
+
+def write_document(
+    connection: Connection, record: DocumentRecord, run_id: int, replacing: int | None = None
+) -> int:
+    """Write a document and all that derives from it. A new document replaces what its path
+    held before; `replacing` names a stored document derived again, which keeps its id."""
+    values = document_values(record, run_id)
+    if replacing is None:
+        retire_previous_version(connection, record.path)
+        document_id = connection.execute(
+            insert(Document).values(**values).returning(Document.id)
+        ).scalar_one()
+        connection.execute(
+            insert(DocumentPath).values(document_id=document_id, path=record.path, run_id=run_id)
+        )
+    else:
+        document_id = replacing
+        for derived in (Paragraph, DocumentKeyword, LoadWarning):
+            connection.execute(delete(derived).where(derived.document_id == document_id))
+        values.pop("path")
+        connection.execute(update(Document).where(Document.id == document_id).values(**values))
     connection.execute(
         insert(Paragraph),
         [
@@ -255,6 +347,45 @@ def write_document(connection: Connection, record: DocumentRecord, run_id: int) 
             ],
         )
     return document_id
+
+
+def document_values(record: DocumentRecord, run_id: int) -> dict:
+    return {
+        "path": record.path,
+        "sha256": record.sha256,
+        "title": record.title,
+        "text": record.text,
+        "char_count": len(record.text),
+        "loaded_at": now(),
+        "run_id": run_id,
+        "title_derived": record.title_derived,
+        "subtitle": record.subtitle,
+        "published_on": record.published_on,
+        "source": record.source,
+        "authors": record.authors,
+        "editor": record.editor,
+        "photographer": record.photographer,
+        "encoding": record.encoding,
+        "script": record.script,
+        "original_text": record.original_text,
+        "place_code": record.place_code,
+        "place_name": record.place_name,
+        "report_city": record.report_city,
+        "city": record.city,
+        "province": record.province,
+        "paragraph_count": len(record.paragraphs),
+        "keywords": ", ".join(keyword for keyword, _ in record.keywords) or None,
+        "segmenter": record.segmenter,
+        "pipeline_version": record.pipeline_version,
+    }
+
+
+def refresh_counts(connection: Connection) -> None:
+    """Counts that views pass through (so that they carry a declared type), made current."""
+    lines = COUNTS_SQL.read_text(encoding="utf-8").splitlines()
+    sql = "\n".join(line for line in lines if not line.lstrip().startswith("--"))
+    for statement in filter(str.strip, sql.split(";")):
+        connection.execute(text(statement))
 
 
 def retire_previous_version(connection: Connection, path: str) -> None:

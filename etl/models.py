@@ -117,6 +117,7 @@ class Document(Base):
     indicator_count: Mapped[int | None]
     keywords: Mapped[str | None] = mapped_column(Text)
     segmenter: Mapped[str | None] = mapped_column(Text)
+    pipeline_version: Mapped[str | None] = mapped_column(Text)
 
 
 class DocumentPath(Base):

@@ -8,7 +8,10 @@ touches the database, so documents can be built in worker processes and the stag
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from etl.ingest import Ingested, ingest
 from etl.keywords import top_keywords
@@ -18,6 +21,38 @@ from etl.reference import report_city
 from etl.tokens import SEGMENTER, segmented
 
 PARAGRAPH_SEPARATOR = "\n"
+PACKAGE = Path(__file__).resolve().parent
+# What derives a document's rows from its text: when any of these changes, stored documents are
+# derived again (`pingan load` of the same files, or `pingan refresh` from the stored originals).
+DERIVING_MODULES = (
+    "decode",
+    "webpage",
+    "normalise",
+    "boilerplate",
+    "paragraphs",
+    "places",
+    "tokens",
+    "keywords",
+    "indicators",
+    "numbers",
+    "periods",
+    "metrics",
+    "rules_data",
+    "ingest",
+    "pipeline",
+)
+
+
+@cache
+def pipeline_version() -> str:
+    """A fingerprint of the normaliser, segmenter and dictionary, and the rule files."""
+    digest = hashlib.sha256(SEGMENTER.encode())
+    files = [PACKAGE / f"{name}.py" for name in DERIVING_MODULES]
+    files += sorted((PACKAGE / "rules").glob("*")) + sorted((PACKAGE / "data").glob("*.csv"))
+    for path in files:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -57,6 +92,7 @@ class DocumentRecord:
     paragraphs: list[ParagraphRecord]
     keywords: list[tuple[str, float]]
     segmenter: str
+    pipeline_version: str
     warnings: list[str] = field(default_factory=list)
 
 
@@ -93,6 +129,7 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
         paragraphs=paragraphs,
         keywords=top_keywords(text),
         segmenter=SEGMENTER,
+        pipeline_version=pipeline_version(),
         warnings=list(ingested.decoded.warnings),
     )
 

@@ -76,7 +76,7 @@ def views_set_aside(op) -> Iterator[None]:
     triggers = _trigger_definitions(connection)
     for name in triggers:
         connection.execute(text(f'DROP TRIGGER IF EXISTS "{name}"'))
-    for name in views:
+    for name in reversed(_ordered(views)):
         connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
     yield
     for definition in [*_ordered(views).values(), *triggers.values()]:

@@ -8,7 +8,20 @@ from click.testing import CliRunner
 from etl.cli import cli
 from tests.conftest import SEEDS
 
-COMMANDS = ["init", "load", "serve", "status"]
+COMMANDS = [
+    "init",
+    "load",
+    "refresh",
+    "serve",
+    "status",
+    "upgrade",
+    "downgrade",
+    "history",
+    "check",
+    "backup",
+    "copy",
+    "search",
+]
 
 
 @pytest.fixture
@@ -29,7 +42,7 @@ def test_every_command_is_documented(run, command):
 def test_load_then_status(run, db_path):
     result = run("load", "--db", db_path, SEEDS)
     assert result.exit_code == 0, result.output
-    assert re.search(r"5 loaded, 0 skipped.*0 failed", result.output)
+    assert re.search(r"5 loaded, 0 refreshed, 0 skipped.*0 failed", result.output)
     status = run("status", "--db", db_path)
     assert re.search(r"documents\s+5\b", status.output)
     assert "up to date" in status.output
@@ -46,4 +59,4 @@ def test_load_exits_1_when_a_file_fails(run, db_path, tmp_path):
     bad.write_bytes(b"   \n\t \n")
     result = run("load", "--db", db_path, SEEDS, bad)
     assert result.exit_code == 1
-    assert re.search(r"5 loaded, 0 skipped.*1 failed", result.output)
+    assert re.search(r"5 loaded, 0 refreshed, 0 skipped.*1 failed", result.output)

@@ -2,10 +2,11 @@
 
 import shutil
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from etl.load import load_files
+from etl.load import load_files, refresh_documents
 from etl.models import Document, DocumentPath, EtlRun, LoadError, Paragraph
+from etl.pipeline import pipeline_version
 from etl.read import find_article_files
 from tests.conftest import SEEDS
 
@@ -142,3 +143,49 @@ def test_a_second_load_while_one_runs_stops_with_a_clear_message(engine, db_path
     assert result.exit_code == 2
     assert "another pingan load is writing" in result.output
     assert count(engine, Document) == 0
+
+
+def stale(engine) -> None:
+    """Pretend an older pipeline built every document (as after an upgrade of the rules)."""
+    with engine.begin() as connection:
+        connection.execute(update(Document).values(pipeline_version="older", keywords=None))
+
+
+def test_documents_built_by_an_older_pipeline_are_derived_again_keeping_their_ids(engine):
+    load_files(engine, seed_files())
+    with engine.connect() as connection:
+        before = connection.execute(
+            select(Document.id, Document.sha256).order_by(Document.id)
+        ).all()
+    stale(engine)
+    summary = load_files(engine, seed_files())
+    assert (summary.refreshed, summary.loaded, summary.skipped) == (5, 0, 0)
+    with engine.connect() as connection:
+        after = connection.execute(select(Document.id, Document.sha256).order_by(Document.id)).all()
+        versions = set(connection.execute(select(Document.pipeline_version)).scalars())
+        keywords = connection.execute(select(Document.keywords)).scalars().all()
+    assert after == before
+    assert versions == {pipeline_version()}
+    assert all(keywords)
+    assert load_files(engine, seed_files()).skipped == 5
+
+
+def test_refresh_needs_no_source_files_and_gives_the_same_rows(engine, tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    load_files(engine, list(find_article_files([corpus])))
+
+    def content():
+        with engine.connect() as connection:
+            return connection.execute(
+                select(Document.title, Document.encoding, Paragraph.text, Paragraph.tokens)
+                .join(Paragraph)
+                .order_by(Paragraph.id)
+            ).all()
+
+    before = content()
+    stale(engine)
+    shutil.rmtree(corpus)
+    summary = refresh_documents(engine)
+    assert (summary.refreshed, summary.failed) == (5, 0)
+    assert content() == before
