@@ -1,0 +1,551 @@
+"""Indicators stage: every number in a paragraph that states a real-world quantity, as one row.
+
+A small engine over rule data (rules/units.yaml, rules/indicator_patterns.yaml,
+rules/metrics.yaml). It works on one paragraph's normalised simplified text and needs no word
+segmentation: a number is found by its unit (301起, 20.5万个, 96%), its subject is the noun
+written right after it (3500余名网格管理员) or else the clause before it (共破获毒品案件7起), and
+a level and its change are separate rows (电诈案件301起,同比下降18%).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from etl.metrics import load_metrics
+from etl.numbers import ARABIC, CHINESE, parse_numeral
+from etl.periods import Period, find_periods
+from etl.rules_data import load_county_names, load_rules, load_units
+
+CLAUSE_BREAKS = ",，;；。!！?？:：、\n "
+# A semicolon ends a clause, not a sentence: periods and subjects carry over it.
+SENTENCE_BREAKS = "。!！?？\n"
+# A condition (一旦...时) reaches to the end of its clause.
+CONDITION_BREAKS = ",，;；。!！?？\n"
+RANGE_SEPARATOR = r"(?:—|–|~|～|至|到|-)"
+HAN = re.compile(r"[\u4e00-\u9fff]")
+DIGITS = re.compile(r"\d")
+# Digit words read one by one (二〇一三, 一一) or side by side (两三个): years, codes, guesses.
+DIGIT_BY_DIGIT = re.compile("[〇零一二两三四五六七八九]{2,}")
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One quantitative claim; `quote` is paragraph[start_offset:end_offset]."""
+
+    position: int
+    quote: str
+    start_offset: int
+    end_offset: int
+    subject: str | None
+    metric: str | None
+    value: float
+    unit: str | None
+    kind: str
+    change_pct: float | None
+    change_pp: float | None
+    direction: str | None
+    basis: str | None
+    period: str | None
+    period_start: dt.date | None
+    period_end: dt.date | None
+    approx: str | None
+    scope: str | None
+    is_target: bool
+    bound: str | None
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A number as found: its span, value(s) and unit, before any reading of context."""
+
+    start: int  # including an approximation prefix (近20万名)
+    end: int
+    values: tuple[float, ...]  # two for a range
+    unit: str | None
+    unit_kind: str  # count, amount, rate or pp
+    approx: str | None
+
+
+@dataclass(frozen=True)
+class _Subject:
+    text: str | None
+    context: str  # verb and subject, for the metric
+    start: int | None  # where the subject starts when it is written before the number
+    end: int | None  # where it ends when written after
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    number: re.Pattern[str]
+    excluded: tuple[re.Pattern[str], ...]
+    units: dict[str, dict]
+    percent: dict[str, dict]
+    magnitudes: dict[str, int]
+    approx_prefixes: re.Pattern[str]
+    change: re.Pattern[str]
+    basis: re.Pattern[str]
+    directions: dict[str, str]
+    lead_in: re.Pattern[str]
+    place_prefix: re.Pattern[str]
+    verbs: re.Pattern[str]
+    verb_not_before: re.Pattern[str]
+    subject_opener: re.Pattern[str]
+    subject_prefix: re.Pattern[str]
+    linking_before: tuple[re.Pattern[str], ...]
+    linking_after: re.Pattern[str]
+    subject_stop: re.Pattern[str]
+    subject_max_chars: int
+    abstract_noun: re.Pattern[str]
+    conditional_before: re.Pattern[str]
+    coordination: re.Pattern[str]
+    conditional_after: re.Pattern[str]
+    target: re.Pattern[str]
+    scope: re.Pattern[str]
+    blocked_before: str
+    blocked_after: str
+    ordinal_prefixes: tuple[str, ...]
+    # One-character verbs (立, 有) open a subject only at the front of a clause: inside one
+    # they are parts of words (建立, 立体化).
+    single_char_verbs: frozenset[str]
+
+
+@cache
+def _grammar() -> _Grammar:
+    rules, unit_rules, counties = load_rules(), load_units(), load_county_names()
+    units = {u["word"]: u for u in unit_rules["units"]}
+    magnitudes = unit_rules["magnitudes"]
+    numeral = f"(?:{ARABIC}|{CHINESE})"
+    infix = _alternation(rules["approx_infixes"])
+    suffix = _alternation(rules["approx_suffixes"])
+    magnitude = "[" + "".join(magnitudes) + "]"
+    percent_sign = _alternation(list(unit_rules["percent"]))
+    number = re.compile(
+        # 96%, 0.5‰, 3个百分点, 10%-20%
+        rf"(?:(?P<plow>{ARABIC})%?{RANGE_SEPARATOR})?(?P<pnum>{ARABIC})(?P<psign>{percent_sign})"
+        rf"(?P<psuffix>{suffix})?"
+        # 百分之九十, 百分之百
+        rf"|百分之(?P<pcn>{ARABIC}|{CHINESE}|百)(?P<pcnsuffix>{suffix})?"
+        # 3500余名, 20.5万个, 600余万人次, 200—400户, 三千余人
+        rf"|(?:(?P<low>{numeral}){RANGE_SEPARATOR})?(?P<num>{numeral})(?P<infix>{infix})?"
+        rf"(?P<mag>{magnitude}{{0,2}})(?P<infix2>{infix})?(?P<unit>{_alternation(list(units))})"
+        rf"(?P<suffix>{suffix})?"
+        # 受理治安案件6104, : a bare number closing a clause after its subject
+        rf"|(?<=[\u4e00-\u9fff])(?P<bare>{ARABIC})(?=[{re.escape(CLAUSE_BREAKS)}]|$)"
+    )
+    directions = {w: d for d, words in rules["directions"].items() for w in words}
+    bases = "|".join(f"(?:{b})" for b in rules["bases"])
+    abstract = _alternation(rules["abstract_nouns"])
+    return _Grammar(
+        number=number,
+        excluded=tuple(re.compile(p) for p in rules["excluded_spans"]),
+        units=units,
+        percent=unit_rules["percent"],
+        magnitudes=magnitudes,
+        approx_prefixes=re.compile(f"(?:{_alternation(rules['approx_prefixes'])})$"),
+        change=re.compile(
+            rf"(?P<basis>{bases})?(?P<direction>{_alternation(list(directions))})"
+            rf"{rules['direction_tail']}$"
+        ),
+        basis=re.compile(bases),
+        directions=directions,
+        lead_in=re.compile(f"^(?:{_alternation(rules['lead_ins'])})"),
+        place_prefix=re.compile(rules["place_prefix"]),
+        verbs=re.compile(_alternation([v for v in rules["verbs"] if len(v) > 1])),
+        verb_not_before=re.compile(rules["verb_not_before"]),
+        subject_opener=re.compile(rules["subject_opener"]),
+        subject_prefix=re.compile(f"^(?:{_alternation(rules['subject_prefixes'])})+"),
+        linking_before=tuple(re.compile(p) for p in rules["linking_before"]),
+        linking_after=re.compile(f"^(?:{_alternation(rules['linking_after'])})"),
+        subject_stop=re.compile(_alternation(rules["subject_stops"])),
+        subject_max_chars=rules["subject_max_chars"],
+        abstract_noun=re.compile(f"^(?:{abstract})|(?:{abstract})$"),
+        conditional_before=re.compile(rules["conditional_before"]),
+        coordination=re.compile(rules["coordination"]),
+        conditional_after=re.compile(rules["conditional_after"]),
+        target=re.compile("|".join(f"(?:{t})" for t in rules["targets"])),
+        scope=re.compile(
+            rules["scope"]
+            .replace("{county_short}", f"(?:{_alternation(counties.short_names)})")
+            .replace("{county}", f"(?:{_alternation(counties.names)})")
+        ),
+        blocked_before=rules["blocked_before"],
+        blocked_after=rules["blocked_after"],
+        ordinal_prefixes=tuple(rules["ordinal_prefixes"]),
+        single_char_verbs=frozenset(v for v in rules["verbs"] if len(v) == 1),
+    )
+
+
+def _excluded_spans(text: str, grammar: _Grammar) -> list[tuple[int, int]]:
+    return [m.span() for pattern in grammar.excluded for m in pattern.finditer(text)]
+
+
+def _is_blocked(text: str, start: int, end: int, grammar: _Grammar) -> bool:
+    """Neighbours that make a number a name, ratio, code or rank rather than a quantity.
+    After a unit word anything may follow (86支1200余人); after digits, letters may not (5G)."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) and text[end - 1].isascii() else ""
+    return (
+        (before in grammar.blocked_before and before != "")
+        or (before.isascii() and before.isalnum())
+        or (after in grammar.blocked_after and after != "")
+        or (after.isascii() and after.isalnum())
+        or text[:start].endswith(grammar.ordinal_prefixes)
+    )
+
+
+def _quantity_value(numeral: str, magnitude: str, factor: float, grammar: _Grammar) -> float:
+    value = parse_numeral(numeral) * factor
+    for word in magnitude:
+        value *= grammar.magnitudes[word]
+    return value
+
+
+def _is_not_a_count(numeral: str) -> bool:
+    """一个, 一套 are articles; 一一, 二〇一三 (digit by digit) are codes or years; 两三个 is
+    a guess."""
+    return numeral == "一" or DIGIT_BY_DIGIT.fullmatch(numeral) is not None
+
+
+def _read_number(match: re.Match[str], grammar: _Grammar) -> _Number | None:
+    if match["pnum"] or match["pcn"]:
+        sign = match["psign"] or "%"
+        percent = grammar.percent[sign]
+        lows = (float(match["plow"].replace(",", "")),) if match["plow"] else ()
+        value = parse_numeral(match["pnum"] or match["pcn"])
+        values = tuple(v * percent["factor"] for v in (*lows, value))
+        kind = "pp" if percent["unit"] == "个百分点" else "rate"
+        approx = match["psuffix"] or match["pcnsuffix"]
+        return _Number(match.start(), match.end(), values, percent["unit"], kind, approx)
+    if match["bare"]:
+        value = float(match["bare"].replace(",", ""))
+        return _Number(match.start(), match.end(), (value,), None, "count", None)
+    numerals = [n for n in (match["low"], match["num"]) if n]
+    if any(_is_not_a_count(n) for n in numerals):
+        return None
+    unit = grammar.units[match["unit"]]
+    factor = unit.get("factor", 1)
+    values = tuple(_quantity_value(n, match["mag"], factor, grammar) for n in numerals)
+    approx = match["infix"] or match["infix2"] or match["suffix"]
+    return _Number(match.start(), match.end(), values, unit["unit"], unit["kind"], approx)
+
+
+def _find_numbers(text: str, grammar: _Grammar) -> list[_Number]:
+    """Every quantity-shaped number outside quotes, names, dates and slogans."""
+    spans = _excluded_spans(text, grammar)
+    numbers = []
+    for match in grammar.number.finditer(text):
+        start, end = match.span()
+        if any(a <= start < b for a, b in spans) or _is_blocked(text, start, end, grammar):
+            continue
+        try:
+            number = _read_number(match, grammar)
+        except ValueError:  # 一一万: digit words that make no numeral
+            continue
+        if number is None:
+            continue
+        prefix = grammar.approx_prefixes.search(text, 0, start)
+        if prefix:
+            number = dataclasses.replace(number, start=prefix.start(), approx=prefix[0])
+        numbers.append(number)
+    return numbers
+
+
+def _last_break(text: str, before: int, breaks: str) -> int:
+    """Index just after the last of `breaks` before `before` (0 if none)."""
+    return max((text.rfind(c, 0, before) for c in breaks), default=-1) + 1
+
+
+def _strip_front(region: str, grammar: _Grammar) -> int:
+    """How many leading characters of a clause are time, place and connective words."""
+    offset = 0
+    while True:
+        rest = region[offset:]
+        periods = [p for p in find_periods(rest) if p.start == 0]
+        step = next(
+            (
+                m.end()
+                for m in (
+                    grammar.lead_in.match(rest),
+                    grammar.place_prefix.match(rest),
+                )
+                if m is not None and m.end() > 0
+            ),
+            periods[0].end if periods else 0,
+        )
+        if step == 0:
+            return offset
+        offset += step
+
+
+def _strip_linking(region: str, grammar: _Grammar) -> str:
+    """安全感达 -> 安全感, 比例由原来的 -> 比例."""
+    while True:
+        stripped = region
+        for pattern in grammar.linking_before:
+            stripped = pattern.sub("", stripped)
+        if stripped == region:
+            return region
+        region = stripped
+
+
+def _subject_before(
+    text: str, start: int, end: int, grammar: _Grammar, *, cut_verb: bool
+) -> _Subject:
+    """The subject in text[start:end], a clause ending at its number: after the time, place and
+    connective words at its front and, for a count, after its last verb (共破获毒品案件 ->
+    毒品案件). A rate keeps its verbs: 调处化解率 is one noun."""
+    region = _strip_linking(text[start:end], grammar)
+    openers = list(grammar.subject_opener.finditer(region))
+    opened = openers[-1].end() if openers else 0
+    front = opened + _strip_front(region[opened:], grammar)
+    context = region[front:]
+    if not cut_verb:
+        subject = grammar.subject_prefix.sub("", context)
+        return _Subject(subject or None, context, start + front if context else None, None)
+    verb_end = 0
+    if len(context) > 1 and context[0] in grammar.single_char_verbs:
+        verb_end = 1
+    # A verb leaves at least two characters of subject: 救助金 is not 救助 + 金.
+    verbs = [
+        m
+        for m in grammar.verbs.finditer(context)
+        if len(context) - m.end() >= 2 and not grammar.verb_not_before.match(context, m.end())
+    ]
+    if verbs:
+        verb_end = verbs[-1].end()
+    elif grammar.verbs.fullmatch(context):
+        verb_end = len(context)
+    subject = grammar.subject_prefix.sub("", context[verb_end:])
+    verb_start = verbs[-1].start() if verbs else 0
+    return _Subject(subject or None, context, start + front + verb_start if context else None, None)
+
+
+def _clause_length(text: str) -> int:
+    """Characters before the first clause break outside parentheses: 县(市、区) is one noun."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += (char in "(（") - (char in ")）")
+        if depth <= 0 and char in CLAUSE_BREAKS:
+            return i
+    return len(text)
+
+
+def _subject_after(text: str, end: int, grammar: _Grammar) -> str | None:
+    """The noun written right after a count (3500余名网格管理员积极... -> 网格管理员), '' when
+    there is none, None when the count is of a named thing (两个“十个一”)."""
+    rest = text[end:]
+    if rest.startswith(("“", "‘", '"')) or grammar.conditional_after.match(rest):
+        return None
+    rest = rest[: _clause_length(rest)]
+    rest = DIGITS.split(rest, maxsplit=1)[0]  # 86支1200余人: the next number starts its own row
+    linking = grammar.linking_after.match(rest)
+    offset = linking.end() if linking else 0
+    rest = rest[offset:]
+    stop = grammar.subject_stop.search(rest)
+    noun = rest[: stop.start() if stop else len(rest)][: grammar.subject_max_chars]
+    return " " * offset + noun if HAN.search(noun) else ""
+
+
+@dataclass(frozen=True)
+class _Reading:
+    """A number read in context, before it becomes one row (or two, for a range)."""
+
+    number: _Number
+    kind: str
+    subject: str | None
+    context: str
+    quote_start: int
+    quote_end: int
+    direction: str | None
+    basis: str | None
+    metric: str | None
+
+
+def _read_change(
+    text: str, number: _Number, clause_start: int, grammar: _Grammar
+) -> tuple[str, str | None, int] | None:
+    """(direction, basis, where the basis or direction starts) for a change, else None.
+
+    A percent needs only a direction (下降5.8%); a count needs a basis too (比去年增加120起),
+    since 新增加7000个 is a level.
+    """
+    region = text[clause_start : number.start]
+    match = grammar.change.search(region)
+    if match is None:
+        return None
+    basis = match["basis"]
+    subject_end = match.start()
+    if basis is None:
+        earlier = list(grammar.basis.finditer(region, 0, match.start()))
+        if earlier:
+            basis = earlier[-1][0]
+            subject_end = earlier[-1].start()
+    if number.unit_kind in ("count", "amount") and basis is None:
+        return None
+    return grammar.directions[match["direction"]], basis, clause_start + subject_end
+
+
+def _subject_in_previous_clause(
+    text: str, sentence_start: int, clause_start: int, grammar: _Grammar
+) -> _Subject:
+    """For a rate with no subject in its clause (群众安全感连续3年位居全省前列,达到97.82%): the
+    noun at the front of the clause before it, in the same sentence."""
+    if clause_start - 1 <= sentence_start:
+        return _Subject(None, "", None, None)
+    start = max(_last_break(text, clause_start - 1, CLAUSE_BREAKS), sentence_start)
+    region = text[start : clause_start - 1]
+    front = _strip_front(region, grammar)
+    stop = grammar.subject_stop.search(region, front)
+    noun = region[front : stop.start() if stop else len(region)]
+    if not HAN.search(noun):
+        return _Subject(None, "", None, None)
+    return _Subject(noun, noun, start + front, None)
+
+
+def _read(
+    text: str, number: _Number, previous: _Reading | None, sentence_start: int, grammar: _Grammar
+) -> _Reading | None:
+    clause_start = max(_last_break(text, number.start, CLAUSE_BREAKS), _reading_end(previous))
+    change = _read_change(text, number, clause_start, grammar)
+    quote_start = number.start
+    if (
+        previous is not None
+        and previous.kind == "change"
+        and number.unit_kind == "rate"
+        and (grammar.coordination.fullmatch(text, previous.number.end, number.start))
+    ):
+        # 分别下降12.3%和8.7%: the second number shares the first one's change.
+        kind, direction, basis = "change", previous.direction, previous.basis
+        subject = _Subject(None, "", None, None)
+    elif change is not None or number.unit_kind == "pp":
+        kind = "change"
+        direction, basis, quote_start = change or (None, None, number.start)
+        if basis is None and previous is not None and previous.kind == "change":
+            basis = previous.basis  # 同比下降18.6%,其中集体访下降31.5%
+        subject = _subject_before(text, clause_start, quote_start, grammar, cut_verb=False)
+    else:
+        kind = number.unit_kind
+        direction = basis = None
+        # A rate or a sum of money is named before it: 1.2亿元用于... has no noun after.
+        after = _subject_after(text, number.end, grammar) if kind == "count" else ""
+        if after is None or (after and grammar.abstract_noun.search(after)):
+            return None
+        before = _subject_before(text, clause_start, number.start, grammar, cut_verb=kind != "rate")
+        noun = after.strip()
+        # The metric reads a bare verb before the number with the noun after it (新增2000名民警),
+        # not a whole clause (每名网格员负责300至500户居民).
+        verb = before.context if before.text is None else ""
+        subject = _Subject(noun, verb + noun, None, number.end + len(after)) if noun else before
+    catalogue = load_metrics()
+    unit = number.unit
+    metric = catalogue.match(subject.context, kind, unit) if subject.context else None
+    if metric is None and previous is not None and previous.subject and subject.context:
+        # 电诈案件301起,...;损失2023万元: the loss is read with the sentence's topic.
+        topic = previous.subject
+        metric = catalogue.match(topic + subject.context, kind, unit, after=len(topic))
+    text_subject = subject.text
+    inherits = previous is not None and (kind == "change" or previous.number.unit == number.unit)
+    if text_subject is None and inherits and previous is not None:
+        text_subject, metric = previous.subject, metric or previous.metric
+    elif text_subject is None and subject.context:
+        text_subject = subject.context
+    elif text_subject is None and kind == "rate":
+        subject = _subject_in_previous_clause(text, sentence_start, clause_start, grammar)
+        text_subject = subject.text
+        metric = catalogue.match(subject.context, kind, unit) if subject.context else None
+    if subject.start is not None:
+        quote_start = min(quote_start, subject.start)
+    return _Reading(
+        number,
+        kind,
+        text_subject,
+        subject.context,
+        quote_start,
+        subject.end or number.end,
+        direction,
+        basis,
+        metric,
+    )
+
+
+def _reading_end(reading: _Reading | None) -> int:
+    return 0 if reading is None else reading.quote_end
+
+
+def _scope(text: str, sentence_start: int, before: int, grammar: _Grammar) -> str | None:
+    """The first place below the city that opens a clause of the sentence before `before`."""
+    starts = [sentence_start] + [
+        i + 1 for i in range(sentence_start, before) if text[i] in ",，;；"
+    ]
+    for start in starts:
+        match = grammar.scope.match(text, start, before)
+        if match:
+            return match[0]
+    return None
+
+
+def _period(periods: list[Period], sentence_start: int, before: int) -> Period | None:
+    earlier = [p for p in periods if sentence_start <= p.start and p.end <= before]
+    return earlier[-1] if earlier else None
+
+
+def extract_indicators(text: str, published_on: dt.date | None = None) -> list[Indicator]:
+    """Every quantitative claim in one paragraph's normalised simplified text, in order.
+
+    A range (200—400户) gives two rows, bound 'low' and 'high'. Relative periods (今年前10月,
+    去年) get dates only when `published_on` is known.
+    """
+    grammar = _grammar()
+    periods = find_periods(text, published_on)
+    rows: list[Indicator] = []
+    previous: _Reading | None = None
+    for number in _find_numbers(text, grammar):
+        sentence_start = _last_break(text, number.start, SENTENCE_BREAKS)
+        if previous is not None and previous.quote_end <= sentence_start:
+            previous = None
+        condition_start = _last_break(text, number.start, CONDITION_BREAKS)
+        if grammar.conditional_before.search(text, condition_start, number.start):
+            continue
+        reading = _read(text, number, previous, sentence_start, grammar)
+        if reading is None:
+            continue
+        previous = reading
+        period = _period(periods, sentence_start, number.start)
+        is_target = grammar.target.search(text, sentence_start, number.start) is not None
+        sign = -1 if reading.direction == "down" else 1
+        bounds = ("low", "high") if len(number.values) == 2 else (None,)
+        for bound, value in zip(bounds, number.values, strict=True):
+            signed = sign * value if reading.kind == "change" else value
+            rows.append(
+                Indicator(
+                    position=len(rows),
+                    quote=text[reading.quote_start : reading.quote_end],
+                    start_offset=reading.quote_start,
+                    end_offset=reading.quote_end,
+                    subject=reading.subject,
+                    metric=reading.metric,
+                    value=signed,
+                    unit=number.unit,
+                    kind=reading.kind,
+                    change_pct=signed if reading.kind == "change" and number.unit == "%" else None,
+                    change_pp=signed if number.unit_kind == "pp" else None,
+                    direction=reading.direction,
+                    basis=reading.basis,
+                    period=period.text if period else None,
+                    period_start=period.period_start if period else None,
+                    period_end=period.period_end if period else None,
+                    approx=number.approx,
+                    scope=_scope(text, sentence_start, number.start, grammar),
+                    is_target=is_target,
+                    bound=bound,
+                )
+            )
+    return rows

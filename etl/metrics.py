@@ -1,0 +1,97 @@
+"""Canonical metrics (rules/metrics.yaml) and the mapping from what a report counts to them.
+
+Reports name one quantity many ways (刑事发案数, 刑事案件, 刑事发案); comparison views need one
+code. The match reads a row's context (verb and subject, 破获毒品案件) and prefers the synonym
+that covers most of it, so 破获毒品案件 is drug_cases while 破获“两抢一盗”案件 is cases_solved.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from etl.rules_data import load_units, load_yaml
+
+# `*` in a synonym: up to eight characters of anything but a clause break.
+WILDCARD = r"[^,，。;；、]{0,8}?"
+LEVEL_KINDS = frozenset({"count", "amount", "rate"})
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One row of the `metrics` table."""
+
+    code: str
+    name_zh: str
+    name_en: str
+    family: str
+    kind: str
+    unit: str
+    description: str
+    synonyms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """One row of a `metric_synonyms` table: the word as written and its metric's code."""
+
+    text: str
+    code: str
+    pattern: re.Pattern[str]
+    is_literal: bool
+
+
+@dataclass(frozen=True)
+class MetricCatalogue:
+    metrics: tuple[Metric, ...]
+    synonyms: tuple[Synonym, ...]
+    unit_families: dict[str, str]  # 起 -> case, 名 -> person, 个 -> item
+
+    def match(self, context: str, kind: str, unit: str | None = None, after: int = 0) -> str | None:
+        """The metric code for a row of `kind` whose verb and subject read `context`, or None.
+
+        A rate maps only to rate metrics and a level only to metrics of its kind; a change
+        maps to whatever metric it changes. A count maps only to a metric that counts the
+        same family of thing as its unit (12个窝点 is not a number of cases); a row without a
+        unit maps freely. The longest synonym wins, then a literal one, then
+        the one nearer the end (Chinese puts the head noun last: 安全感调查显示满意率 is a
+        satisfaction rate). A synonym must end past `after`, the length of a topic prefixed
+        to the context.
+        """
+        kinds = {metric.code: metric.kind for metric in self.metrics}
+        families = {m.code: self.unit_families.get(m.unit) for m in self.metrics}
+        family = self.unit_families.get(unit or "")
+        best: tuple[int, bool, int] | None = None
+        code = None
+        for synonym in self.synonyms:
+            if kind in LEVEL_KINDS and kinds[synonym.code] != kind:
+                continue
+            if kind == "count" and family and families[synonym.code] not in (None, family):
+                continue
+            found = synonym.pattern.search(context)
+            if found is None or found.end() <= after:
+                continue
+            score = (found.end() - found.start(), synonym.is_literal, found.end())
+            if best is None or score > best:
+                best, code = score, synonym.code
+        return code
+
+
+def _synonym(text: str, code: str) -> Synonym:
+    pattern = WILDCARD.join(re.escape(part) for part in text.split("*"))
+    return Synonym(text, code, re.compile(pattern), "*" not in text)
+
+
+@cache
+def load_metrics() -> MetricCatalogue:
+    """The metric records (for seeding `metrics`) and their synonyms (the subject->metric map)."""
+    records = tuple(
+        Metric(**{**entry, "synonyms": tuple(entry["synonyms"])})
+        for entry in load_yaml("metrics.yaml")["metrics"]
+    )
+    synonyms = tuple(_synonym(text, metric.code) for metric in records for text in metric.synonyms)
+    units = load_units()
+    families = {u["unit"]: u["family"] for u in units["units"]}
+    families |= {p["unit"]: p["family"] for p in units["percent"].values()}
+    return MetricCatalogue(records, synonyms, families)

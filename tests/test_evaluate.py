@@ -1,0 +1,103 @@
+"""The scorer of bench/: matching rules and figures, on tiny hand-made tables."""
+
+from __future__ import annotations
+
+import pytest
+
+from etl.evaluate import evaluate, quotes_overlap, rows_match, subjects_agree
+
+
+def row(
+    quote: str,
+    value: float,
+    kind: str = "count",
+    unit: str | None = "起",
+    change_pct: float | None = None,
+    subject: str = "",
+    document: str = "a.txt",
+) -> dict:
+    return {
+        "document": document,
+        "quote": quote,
+        "value": value,
+        "kind": kind,
+        "unit": unit,
+        "change_pct": change_pct,
+        "subject": subject,
+        "metric": None,
+    }
+
+
+GOLD = row("共立电诈案件301起", 301, subject="电诈案件")
+
+
+@pytest.mark.parametrize(
+    ("predicted", "matches"),
+    [
+        (row("电诈案件301起", 301), True),  # quote inside the gold quote
+        (row("301", 301), True),
+        (row("共立电诈案件301起,同比", 301), True),  # gold quote inside the predicted one
+        (row("电诈案件301起", 301.0000000001), True),
+        (row("电诈案件301起", 30.1), False),  # another value
+        (row("电诈案件301起", 301, unit="个"), False),  # another unit
+        (row("电诈案件301起", 301, kind="change"), False),  # another kind
+        (row("电诈案件301起", 301, document="b.txt"), False),  # another document
+        (row("抓获301人", 301), False),  # quotes share too little
+        (row("电诈案件301起", "301"), True),  # values read from CSV are text
+    ],
+)
+def test_rows_match(predicted: dict, matches: bool) -> None:
+    assert rows_match(GOLD, predicted) is matches
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [
+        ("同比下降18%", "下降18%", True),
+        ("同比下降18%", "同比下降3%", True),
+        ("18%", "3%", False),
+        ("", "18%", False),
+    ],
+)
+def test_quotes_overlap(a: str, b: str, overlap: bool) -> None:
+    assert quotes_overlap(a, b) is overlap
+
+
+@pytest.mark.parametrize(
+    ("gold", "predicted", "agree"),
+    [
+        ("电诈案件", "立电诈案件", True),
+        ("“两抢一盗”案件", "两抢一盗案件", True),
+        ("网格员", "网格管理员", False),
+        ("", None, True),
+        ("民警", "", False),
+    ],
+)
+def test_subjects_agree(gold: str, predicted: str | None, agree: bool) -> None:
+    assert subjects_agree(gold, predicted) is agree
+
+
+def test_scores_count_each_claim_once_and_break_down_by_kind() -> None:
+    gold = [
+        GOLD,
+        row("同比下降18%", -18, kind="change", unit="%", change_pct=-18, subject="电诈案件"),
+        row("同比下降18%", -18, kind="change", unit="%", change_pct=-18, subject="损失"),
+    ]
+    predicted = [
+        row("电诈案件301起", 301, subject="立电诈案件"),
+        row("同比下降18%", -18, kind="change", unit="%", change_pct=-18, subject="刑事案件"),
+        row("95%", 95, kind="rate", unit="%"),
+    ]
+    scores = evaluate(gold, predicted)
+    assert (scores.matched, scores.recall, scores.precision) == (2, 2 / 3, 2 / 3)
+    assert scores.subject_agreement == 0.5
+    assert scores.per_kind["change"].recall == 0.5
+    assert scores.per_kind["count"].precision == 1.0
+    assert scores.per_kind["rate"].precision == 0.0
+    assert [r["value"] for r in scores.missed] == [-18]
+    assert [r["value"] for r in scores.spurious] == [95]
+
+
+def test_empty_tables_score_perfectly() -> None:
+    scores = evaluate([], [])
+    assert (scores.recall, scores.precision, scores.subject_agreement) == (1.0, 1.0, 1.0)
