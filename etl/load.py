@@ -25,14 +25,36 @@ from etl.models import (
     DocumentKeyword,
     DocumentPath,
     EtlRun,
+    Indicator,
     LoadError,
     LoadWarning,
     Paragraph,
 )
-from etl.pipeline import DocumentRecord, build_document, pipeline_version
+from etl.pipeline import DocumentRecord, IndicatorRecord, build_document, pipeline_version
 from etl.read import SourceFile, read_source_file
 from etl.reference import sync_reference_data
 
+INDICATOR_FIELDS = (
+    "position",
+    "quote",
+    "start_offset",
+    "end_offset",
+    "subject",
+    "metric",
+    "value",
+    "unit",
+    "kind",
+    "change_pct",
+    "change_pp",
+    "direction",
+    "basis",
+    "period",
+    "period_start",
+    "period_end",
+    "approx",
+    "is_target",
+    "bound",
+)
 COUNTS_SQL = ROOT / "sql" / "refresh_counts.sql"
 ProgressCallback = Callable[[str, int], None]
 """Called after each file with its outcome ('loaded', 'skipped', 'failed') and its characters."""
@@ -314,22 +336,34 @@ def write_document(
             connection.execute(delete(derived).where(derived.document_id == document_id))
         values.pop("path")
         connection.execute(update(Document).where(Document.id == document_id).values(**values))
-    connection.execute(
-        insert(Paragraph),
-        [
-            {
-                "document_id": document_id,
-                "position": p.position,
-                "kind": p.kind,
-                "text": p.text,
-                "original_text": p.original_text,
-                "start_offset": p.start_offset,
-                "end_offset": p.end_offset,
-                "tokens": p.tokens,
-            }
-            for p in record.paragraphs
-        ],
+    paragraph_ids = dict(
+        connection.execute(
+            insert(Paragraph).returning(
+                Paragraph.position, Paragraph.id, sort_by_parameter_order=True
+            ),
+            [
+                {
+                    "document_id": document_id,
+                    "position": p.position,
+                    "kind": p.kind,
+                    "text": p.text,
+                    "original_text": p.original_text,
+                    "start_offset": p.start_offset,
+                    "end_offset": p.end_offset,
+                    "tokens": p.tokens,
+                }
+                for p in record.paragraphs
+            ],
+        ).all()
     )
+    if record.indicators:
+        connection.execute(
+            insert(Indicator),
+            [
+                indicator_values(found, document_id, paragraph_ids[found.paragraph_position])
+                for found in record.indicators
+            ],
+        )
     if record.keywords:
         connection.execute(
             insert(DocumentKeyword),
@@ -347,6 +381,17 @@ def write_document(
             ],
         )
     return document_id
+
+
+def indicator_values(found: IndicatorRecord, document_id: int, paragraph_id: int) -> dict:
+    claim = found.indicator
+    return {
+        "document_id": document_id,
+        "paragraph_id": paragraph_id,
+        **{name: getattr(claim, name) for name in INDICATOR_FIELDS},
+        "scope": found.scope,
+        "place_level": found.place_level,
+    }
 
 
 def document_values(record: DocumentRecord, run_id: int) -> dict:
@@ -374,6 +419,7 @@ def document_values(record: DocumentRecord, run_id: int) -> dict:
         "city": record.city,
         "province": record.province,
         "paragraph_count": len(record.paragraphs),
+        "indicator_count": len(record.indicators),
         "keywords": ", ".join(keyword for keyword, _ in record.keywords) or None,
         "segmenter": record.segmenter,
         "pipeline_version": record.pipeline_version,

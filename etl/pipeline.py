@@ -1,8 +1,9 @@
 """From a file's bytes to the rows of one document: the pure part of the ETL, stage by stage.
 
 read (etl.read) -> decode and describe (etl.ingest: decode, webpage, normalise, paragraphs) ->
-place (etl.places) -> offsets -> tokens and keywords (etl.tokens, etl.keywords). Nothing here
-touches the database, so documents can be built in worker processes and the stages tested alone.
+place (etl.places) -> offsets -> tokens and keywords (etl.tokens, etl.keywords) -> indicators
+(etl.indicators). Nothing here touches the database, so documents can be built in worker
+processes and the stages tested alone.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from etl.indicators import Indicator, extract_indicators
 from etl.ingest import Ingested, ingest
 from etl.keywords import top_keywords
 from etl.places import locate_article
@@ -67,6 +69,16 @@ class ParagraphRecord:
 
 
 @dataclass(frozen=True)
+class IndicatorRecord:
+    """An extracted claim, with the paragraph it is in and where it stands below the city."""
+
+    paragraph_position: int
+    indicator: Indicator
+    scope: str | None
+    place_level: str
+
+
+@dataclass(frozen=True)
 class DocumentRecord:
     """Everything the loader writes for one document."""
 
@@ -91,6 +103,7 @@ class DocumentRecord:
     text: str
     paragraphs: list[ParagraphRecord]
     keywords: list[tuple[str, float]]
+    indicators: list[IndicatorRecord]
     segmenter: str
     pipeline_version: str
     warnings: list[str] = field(default_factory=list)
@@ -106,6 +119,19 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
     paragraphs = with_offsets([(p.kind, p.text, p.original_text) for p in article.paragraphs])
     place = locate_article(article)
     text = PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs)
+    compared_as = report_city(place.name, place.level, place.city) if place else None
+    # An article about a county (平邑县) reports figures below its city (临沂市).
+    below_city = place.name if place and compared_as != place.name else None
+    indicators = [
+        IndicatorRecord(
+            p.position,
+            found,
+            scope=found.scope or below_city,
+            place_level="sub_city" if found.scope or below_city else "city",
+        )
+        for p in paragraphs
+        for found in extract_indicators(p.text, article.published_on)
+    ]
     return DocumentRecord(
         path=source.path,
         sha256=source.sha256,
@@ -122,12 +148,13 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
         script=article.script,
         place_code=place.code if place else None,
         place_name=place.name if place else None,
-        report_city=report_city(place.name, place.level, place.city) if place else None,
+        report_city=compared_as,
         city=place.city if place else None,
         province=place.province if place else None,
         text=text,
         paragraphs=paragraphs,
         keywords=top_keywords(text),
+        indicators=indicators,
         segmenter=SEGMENTER,
         pipeline_version=pipeline_version(),
         warnings=list(ingested.decoded.warnings),

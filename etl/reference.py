@@ -1,20 +1,47 @@
-"""Reference data that documents point to: administrative divisions (and, with indicators, the
-canonical metrics). It lives in data files beside the code; the loader copies what is missing into
-the database before a run, so foreign keys always find their row."""
+"""Reference data that documents point to: administrative divisions and canonical metrics.
+
+It lives in data files beside the code; the loader brings the database's copy up to date before
+each run, so foreign keys always find their row.
+"""
 
 from __future__ import annotations
 
 import json
 from urllib.parse import quote
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
-from etl.models import Place
+from etl.metrics import load_metrics
+from etl.models import Metric, MetricSynonym, Place
 from etl.places import city_of, load_places, province_of
 
 
 def sync_reference_data(connection: Connection) -> None:
     sync_places(connection)
+    sync_metrics(connection)
+
+
+def sync_metrics(connection: Connection) -> None:
+    """Metrics and synonyms as `etl/rules/metrics.yaml` has them now (names may be refined)."""
+    catalogue = load_metrics()
+    present = set(connection.execute(select(Metric.code)).scalars())
+    for metric in catalogue.metrics:
+        values = {
+            "name_zh": metric.name_zh,
+            "name_en": metric.name_en,
+            "family": metric.family,
+            "kind": metric.kind,
+            "unit": metric.unit,
+            "description": metric.description,
+        }
+        if metric.code in present:
+            connection.execute(update(Metric).where(Metric.code == metric.code).values(**values))
+        else:
+            connection.execute(insert(Metric).values(code=metric.code, **values))
+    connection.execute(delete(MetricSynonym))
+    connection.execute(
+        insert(MetricSynonym), [{"synonym": s.text, "metric": s.code} for s in catalogue.synonyms]
+    )
 
 
 def sync_places(connection: Connection) -> None:

@@ -1,63 +1,16 @@
-"""Chinese search through Datasette's own test client, on a small database in the planned schema."""
+"""Chinese search through Datasette's own test client, on the loaded seeds."""
 
 from __future__ import annotations
 
-import asyncio
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import sqlite_utils
 from datasette.app import Datasette
-from datasette.plugins import pm
 from sqlalchemy import create_engine
 
-from etl import datasette_plugin
 from etl.search import search_paragraphs
-from etl.tokens import segmented
+from tests.conftest import get
 from tests.test_search_query import MALFORMED
-from tests.test_tokens import seed_lines
-
-CITIES = {"000": "临夏市", "001": "酒泉市", "002": "贵阳市", "003": "汕头市", "004": "晋中市"}
-
-
-@pytest.fixture(scope="module")
-def db_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The seeds as documents and paragraphs, tokens and FTS5 index as the loader will make them."""
-    path = tmp_path_factory.mktemp("search") / "pingan.sqlite"
-    db = sqlite_utils.Database(path)
-    for document_id, (seed, city) in enumerate(sorted(CITIES.items()), start=1):
-        lines = [line for number, line in seed_lines() if number == seed]
-        db["documents"].insert(
-            {"id": document_id, "title": lines[0], "city": city, "published_on": None},
-            pk="id",
-        )
-        db["paragraphs"].insert_all(
-            (
-                {
-                    "document_id": document_id,
-                    "position": position,
-                    "kind": "body",
-                    "text": line,
-                    "tokens": segmented(line),
-                }
-                for position, line in enumerate(lines)
-            ),
-            pk="id",
-        )
-    db["paragraphs"].enable_fts(["tokens"], create_triggers=True)
-    return path
-
-
-@pytest.fixture(scope="module")
-def datasette(db_path: Path) -> Datasette:
-    if not pm.is_registered(datasette_plugin):  # `pip install -e .` registers the entry point
-        pm.register(datasette_plugin, name="pingan")
-    return Datasette(files=[str(db_path)])
-
-
-def get(datasette: Datasette, path: str):
-    return asyncio.run(datasette.client.get(path))
 
 
 def search_rows(datasette: Datasette, query: str, extra: str = "") -> list[dict]:
@@ -115,7 +68,8 @@ def test_traditional_seed_is_found_by_simplified_query(datasette):
 def test_blank_search_is_no_search(datasette):
     response = get(datasette, "/pingan/paragraphs.json?_search=%20&_shape=array&_size=max")
     assert response.status_code == 200
-    assert len(response.json()) == len(seed_lines())
+    everything = get(datasette, "/pingan/paragraphs.json?_shape=array&_size=max")
+    assert len(response.json()) == len(everything.json())
 
 
 @pytest.mark.parametrize("query", MALFORMED)
@@ -139,8 +93,8 @@ def test_canned_query_returns_document_fields_and_snippet(datasette):
         assert "<mark>两抢一盗</mark>" in row["snippet"]
 
 
-def test_cli_search_returns_what_datasette_returns(datasette, db_path):
-    engine = create_engine(f"sqlite:///{db_path}")
+def test_cli_search_returns_what_datasette_returns(datasette, seeded_db_path):
+    engine = create_engine(f"sqlite:///{seeded_db_path}")
     with engine.connect() as connection:
         hits = search_paragraphs(connection, "视频监控", limit=10)
         assert search_paragraphs(connection, '"', limit=10) == []
