@@ -35,3 +35,102 @@ def test_every_view_column_has_a_declared_type(engine, name):
 
 def test_migrated_database_has_exactly_the_view_files(engine):
     assert set(inspect(engine).get_view_names()) == set(VIEW_NAMES)
+
+
+def view_rows(engine, sql: str, **params) -> list[dict]:
+    with engine.connect() as connection:
+        return [dict(r) for r in connection.execute(text(sql), params).mappings()]
+
+
+def test_metric_comparison_lines_up_cities_on_criminal_cases(seeded_engine):
+    rows = view_rows(
+        seeded_engine, "SELECT * FROM metric_comparison WHERE metric = 'criminal_cases'"
+    )
+    by_city = {}
+    for row in rows:
+        by_city.setdefault(row["city"], []).append(row)
+    assert {"临夏市", "酒泉市", "贵阳市"} <= set(by_city)
+    guiyang = {(r["period"], r["change_pct"]) for r in by_city["贵阳市"]}
+    assert ("今年前10月", -21.22) in guiyang
+    jiuquan = {(r["basis"], r["change_pct"]) for r in by_city["酒泉市"]}
+    assert {("比2020年", -12.67), ("比2019年", -24.09)} <= jiuquan
+    assert all(r["quote"] and r["document_id"] and r["paragraph_id"] for r in rows)
+
+
+def test_shantou_police_reports_and_filed_cases_have_their_own_metrics(seeded_engine):
+    rows = view_rows(
+        seeded_engine,
+        "SELECT metric, change_pct, period FROM metric_comparison WHERE city = '汕头市'",
+    )
+    found = {(r["metric"], r["change_pct"]) for r in rows}
+    assert {("criminal_incidents_reported", -12.1), ("criminal_cases_filed", -5.8)} <= found
+    assert ("criminal_cases", -12.1) not in found
+
+
+def test_city_scorecard_has_one_row_per_city_with_periods(seeded_engine):
+    rows = view_rows(seeded_engine, "SELECT * FROM city_scorecard")
+    cities = [r["city"] for r in rows]
+    assert len(cities) == len(set(cities))
+    shantou = next(r for r in rows if r["city"] == "汕头市")
+    assert shantou["surveillance_cameras"] == 205000
+    guiyang = next(r for r in rows if r["city"] == "贵阳市")
+    assert guiyang["criminal_cases_change_pct"] == -21.22
+    assert guiyang["criminal_cases_period"] == "今年前10月"
+
+
+def test_indicator_facts_has_every_indicator_with_its_document(seeded_engine):
+    facts = view_rows(seeded_engine, "SELECT count(*) AS n FROM indicator_facts")[0]["n"]
+    indicators = view_rows(seeded_engine, "SELECT count(*) AS n FROM indicators")[0]["n"]
+    assert facts == indicators > 50
+
+
+def test_metric_coverage_counts_cities_and_documents(seeded_engine):
+    rows = {r["metric"]: r for r in view_rows(seeded_engine, "SELECT * FROM metric_coverage")}
+    assert rows["criminal_cases"]["city_count"] >= 3
+    assert rows["criminal_cases"]["document_count"] >= 3
+    assert all(r["name_zh"] and r["name_en"] for r in rows.values())
+
+
+def test_claim_conflicts_pairs_disagreeing_claims_and_skips_agreeing_repeats(seeded_engine):
+    rows = view_rows(seeded_engine, "SELECT * FROM claim_conflicts")
+    for row in rows:
+        assert row["indicator_id_a"] != row["indicator_id_b"]
+        assert (row["value_a"], row["change_pct_a"], row["direction_a"]) != (
+            row["value_b"],
+            row["change_pct_b"],
+            row["direction_b"],
+        )
+
+
+def test_document_overview_has_counts_and_keywords(seeded_engine):
+    rows = view_rows(seeded_engine, "SELECT * FROM document_overview")
+    assert len(rows) == 5
+    assert all(r["paragraph_count"] > 5 and r["keywords"] for r in rows)
+    assert sum(r["indicator_count"] for r in rows) > 50
+
+
+def test_place_map_puts_every_document_on_the_map(seeded_engine):
+    rows = view_rows(seeded_engine, "SELECT * FROM place_map")
+    assert {r["place_name"] for r in rows} == {"临夏市", "酒泉市", "贵阳市", "汕头市", "晋中市"}
+    assert all(r["latitude"] and r["longitude"] and "city_profile" in r["popup"] for r in rows)
+
+
+@pytest.mark.parametrize("name", VIEW_NAMES)
+def test_views_read_through_datasette_json_and_csv(datasette, name):
+    from tests.conftest import get
+
+    as_json = get(datasette, f"/pingan/{name}.json?_shape=array&_size=max")
+    as_csv = get(datasette, f"/pingan/{name}.csv?_size=max")
+    assert as_json.status_code == as_csv.status_code == 200
+    assert len(as_csv.text.strip().splitlines()) == len(as_json.json()) + 1
+
+
+@pytest.mark.parametrize("name", VIEW_NAMES)
+def test_views_read_through_sqlalchemy_as_a_bi_tool_would(seeded_engine, name):
+    from sqlalchemy import MetaData, Table, select
+
+    view = Table(name, MetaData(), autoload_with=seeded_engine)
+    with seeded_engine.connect() as connection:
+        rows = connection.execute(select(view)).all()
+    assert rows
+    assert all(str(column.type) in ("INTEGER", "REAL", "TEXT") for column in view.columns)
