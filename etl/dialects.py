@@ -39,3 +39,17 @@ FULLTEXT_DROP = {
     ],
     "postgresql": ["DROP INDEX IF EXISTS ix_paragraphs_tokens_fts"],
 }
+
+# Full-text search on PostgreSQL: the same tokens, matched with a tsquery built by
+# etl.search.tsquery() (SQLite's is sql/queries/search.sql, also Datasette's canned query).
+SEARCH_POSTGRESQL = """
+SELECT
+  d.title, d.report_city AS city, d.published_on, p.text,
+  ts_rank(to_tsvector('simple', coalesce(p.tokens, '')), q) AS rank,
+  p.id, p.document_id, p.position
+FROM paragraphs AS p
+  JOIN documents AS d ON d.id = p.document_id,
+  to_tsquery('simple', :tsquery) AS q
+WHERE to_tsvector('simple', coalesce(p.tokens, '')) @@ q
+ORDER BY rank DESC, p.id
+"""

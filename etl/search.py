@@ -17,10 +17,12 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 
 from sqlalchemy import Connection, text
 
 from etl.db import ROOT
+from etl.dialects import SEARCH_POSTGRESQL
 from etl.tokens import inner_words, segment
 
 SEARCH_SQL_PATH = ROOT / "sql" / "queries" / "search.sql"
@@ -83,14 +85,25 @@ def match_expression(user_query: str | None) -> str:
     return fts_query(user_query or "") or MATCHES_NOTHING
 
 
+def phrase_regex(term: Term, between: str = r"[\W_]*") -> str:
+    """A term as it stands in the text: its words with only punctuation or spaces between."""
+    return between.join(re.escape(word) for word in term.words)
+
+
+def search_matches(paragraph: str, user_query: str | None) -> bool:
+    """Does the paragraph hold every term as typed, its words side by side? The index finds
+    candidates (its NEAR window is looser than a phrase); this keeps the true matches, the same
+    on SQLite and PostgreSQL."""
+    return all(
+        re.search(phrase_regex(term), paragraph, re.IGNORECASE)
+        for term in query_terms(user_query or "")
+    )
+
+
 def term_pattern(terms: list[Term]) -> re.Pattern[str] | None:
     """Where the terms occur in the original text: their words with only punctuation or spaces
     between them (the tokens dropped those), longest phrase first."""
-    alternatives = sorted(
-        (r"[\W_]*".join(re.escape(word) for word in term.words) for term in terms),
-        key=len,
-        reverse=True,
-    )
+    alternatives = sorted((phrase_regex(term) for term in terms), key=len, reverse=True)
     return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
 
 
@@ -111,6 +124,7 @@ def register_search_functions(connection: sqlite3.Connection) -> None:
     """The SQL functions that `sql/queries/search.sql` calls: fts_query, search_snippet."""
     connection.create_function("fts_query", 1, match_expression, deterministic=True)
     connection.create_function("search_snippet", 2, search_snippet, deterministic=True)
+    connection.create_function("search_matches", 2, search_matches, deterministic=True)
 
 
 def search_sql() -> str:
@@ -132,11 +146,34 @@ class SearchHit:
     position: int
 
 
+def tsquery(user_query: str) -> str | None:
+    """The PostgreSQL twin of `fts_query`: every word of every term must be in the paragraph
+    (`&`; PostgreSQL has no NEAR window, so a several-word term is looser there)."""
+    lexemes = [
+        "'" + word.replace("'", "''") + "'" + (":*" if term.prefix and last else "")
+        for term in query_terms(user_query)
+        for last, word in ((i == len(term.words) - 1, w) for i, w in enumerate(term.words))
+    ]
+    return " & ".join(lexemes) or None
+
+
 def search_paragraphs(connection: Connection, query: str, limit: int = 20) -> list[SearchHit]:
-    """The best `limit` paragraphs for a typed query, best first (bm25); [] when nothing matches
-    or nothing searchable was typed. SQLite only: the SQL is `sql/queries/search.sql`."""
+    """The best `limit` paragraphs for a typed query, best first; [] when nothing matches or
+    nothing searchable was typed. On SQLite the SQL is `sql/queries/search.sql` (bm25); on
+    PostgreSQL it is `etl.dialects.SEARCH_POSTGRESQL` (ts_rank) over the same tokens."""
     if fts_query(query) is None:
         return []
+    if connection.dialect.name == "postgresql":
+        # Ranked candidates, streamed, kept by the same phrase test as SQLite's (in Python: a
+        # PostgreSQL regex would depend on the server's locale), until `limit` are found.
+        rows = connection.execution_options(stream_results=True).execute(
+            text(SEARCH_POSTGRESQL), {"tsquery": tsquery(query)}
+        )
+        hits = (row for row in rows.mappings() if search_matches(row["text"], query))
+        return [
+            SearchHit(snippet=search_snippet(row["text"], query), **row)
+            for row in islice(hits, limit)
+        ]
     register_search_functions(connection.connection.driver_connection)
     rows = connection.execute(text(search_sql()), {"q": query, "limit": limit}).mappings()
     return [SearchHit(**row) for row in rows]

@@ -11,6 +11,7 @@ from etl.models import Base, Document, Paragraph
 from etl.read import find_article_files
 from etl.views import VIEWS_DIR
 from tests.conftest import SEEDS
+from tests.test_search_seeds import MALFORMED, SEARCHES
 
 VIEWS = sorted(p.stem for p in VIEWS_DIR.glob("*.sql"))
 
@@ -91,3 +92,15 @@ def test_copy_moves_a_whole_sqlite_database_to_postgresql(seeded_db_path, postgr
     assert again.exit_code != 0 and "already holds documents" in again.output
     engine.dispose()
     source.dispose()
+
+
+@pytest.mark.parametrize("query", [s[0] for s in SEARCHES] + MALFORMED)
+def test_search_finds_the_same_paragraphs_on_both(pg_loaded, seeded_engine, query):
+    from etl.search import search_paragraphs
+
+    def found(engine):
+        with engine.connect() as connection:
+            hits = search_paragraphs(connection, query, limit=500)
+        return sorted((hit.title, hit.text) for hit in hits)
+
+    assert found(pg_loaded) == found(seeded_engine)
