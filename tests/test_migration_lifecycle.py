@@ -112,3 +112,17 @@ def test_load_refuses_a_database_newer_than_the_code(tmp_path):
     assert "9999_future" in result.output and "upgrade pingan-db" in result.output
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM documents")).scalar() == 0
+
+
+def test_plain_alembic_from_the_repo_root_migrates_the_database_named_by_pingan_db(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    target = tmp_path / "plain.sqlite"
+    alembic = [sys.executable, "-m", "alembic"]
+    env = {**os.environ, "PINGAN_DB": str(target)}
+    subprocess.run([*alembic, "upgrade", "head"], cwd=db.ROOT, env=env, check=True)
+    assert db.current_revision(fresh_engine(tmp_path, "plain.sqlite")) == db.head_revision()
+    subprocess.run([*alembic, "downgrade", "-1"], cwd=db.ROOT, env=env, check=True)
+    assert db.current_revision(fresh_engine(tmp_path, "plain.sqlite")) == REVISIONS[-2]
