@@ -24,12 +24,14 @@ view has no hook for its ORDER BY). Three hooks fix that without touching Datase
 
 from __future__ import annotations
 
+import re
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.utils import tilde_decode
 from markupsafe import Markup, escape
 
+from etl.db import ROOT
 from etl.search import MARK_END, MARK_START, match_expression, register_search_functions, search_sql
 
 SEARCHED_TABLE = "paragraphs"
@@ -62,8 +64,19 @@ def canned_queries(datasette, database):
     return search_query
 
 
+# In views and canned queries, an id column links to its row page (tables get this from their
+# foreign keys): indicator rows lead to their paragraph and document.
+ID_COLUMN_TABLES = {
+    "document_id": "documents",
+    "paragraph_id": "paragraphs",
+    "indicator_id": "indicators",
+}
+LINKED_VIEWS = frozenset(p.stem for p in (ROOT / "sql" / "views").glob("*.sql"))
+ID_COLUMN = re.compile(r"^(document_id|paragraph_id|indicator_id)(_a|_b)?$")
+
+
 @hookimpl
-def render_cell(value, column, table):
+def render_cell(value, column, table, database, datasette):
     if table is None and column == "snippet" and isinstance(value, str) and MARK_START in value:
         escaped = str(escape(value))
         return Markup(
@@ -71,6 +84,10 @@ def render_cell(value, column, table):
                 str(escape(MARK_END)), MARK_END
             )
         )
+    id_column = ID_COLUMN.match(column)
+    if id_column and isinstance(value, int) and (table is None or table in LINKED_VIEWS):
+        url = datasette.urls.row(database, ID_COLUMN_TABLES[id_column[1]], value)
+        return Markup(f'<a href="{escape(url)}">{value}</a>')
     return None
 
 

@@ -62,3 +62,18 @@ def test_dashboard_renders(datasette):
     response = get(datasette, "/-/dashboards/overview")
     assert response.status_code == 200
     assert "How do cities compare?" in response.text
+
+
+def test_indicator_rows_link_to_their_paragraph_and_document(datasette):
+    page = get(datasette, "/pingan/indicator_facts?_size=5").text
+    assert 'href="/pingan/paragraphs/' in page
+    assert 'href="/pingan/documents/' in page
+    table = get(datasette, "/pingan/indicators?_size=5").text
+    assert 'href="/pingan/paragraphs/' in table and 'href="/pingan/documents/' in table
+
+
+def test_map_view_and_facets_are_configured(datasette):
+    page = get(datasette, "/pingan/place_map").text
+    assert "datasette-cluster-map" in page
+    facets = get(datasette, "/pingan/metric_comparison.json?_facet=metric").json()
+    assert "metric" in facets["facet_results"]
