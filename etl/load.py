@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+import sqlite_utils
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
 
 from etl.db import ROOT
@@ -241,7 +242,19 @@ class Run:
                 )
             )
             refresh_counts(connection)
+        if self.summary.loaded + self.summary.refreshed:
+            optimize_fulltext(engine)
         return self.summary
+
+
+def optimize_fulltext(engine: Engine) -> None:
+    """Merge the FTS5 index's segments after a load, so searches stay fast as the corpus grows
+    (sqlite-utils finds the index that Datasette uses for the table). PostgreSQL's GIN index
+    needs no such step."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as connection:
+        sqlite_utils.Database(connection.connection.driver_connection)["paragraphs"].optimize()
 
 
 def start_run(engine: Engine, files_seen: int, on_progress: ProgressCallback | None) -> Run:
