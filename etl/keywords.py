@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
@@ -43,7 +44,12 @@ def is_candidate(word: str) -> bool:
 
 def top_keywords(text: str, n: int = 10) -> list[tuple[str, float]]:
     """The `n` words with the highest TF-IDF weight, heaviest first (ties in first-seen order)."""
-    counts = Counter(word for word in segment(text) if is_candidate(word))
+    return top_keywords_in(segment(text), n)
+
+
+def top_keywords_in(words: Iterable[str], n: int = 10) -> list[tuple[str, float]]:
+    """`top_keywords()` of a text already segmented (the loader segments each paragraph once)."""
+    counts = Counter(word for word in words if is_candidate(word))
     total = sum(counts.values())
     idf, median_idf = idf_table()
     weights = {word: count * idf.get(word, median_idf) / total for word, count in counts.items()}

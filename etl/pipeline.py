@@ -12,15 +12,16 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 from etl.indicators import Indicator, extract_indicators
 from etl.ingest import Ingested, ingest
-from etl.keywords import top_keywords
+from etl.keywords import top_keywords_in
 from etl.places import locate_article
 from etl.read import SourceFile
 from etl.reference import report_city
-from etl.tokens import SEGMENTER, segmented
+from etl.tokens import SEGMENTER, index_words_of, segment
 
 PARAGRAPH_SEPARATOR = "\n"
 PACKAGE = Path(__file__).resolve().parent
@@ -116,7 +117,13 @@ def build_document(source: SourceFile) -> DocumentRecord:
 
 def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
     article = ingested.article
-    paragraphs = with_offsets([(p.kind, p.text, p.original_text) for p in article.paragraphs])
+    words = [segment(p.text) for p in article.paragraphs]  # once: for the index and keywords
+    paragraphs = with_offsets(
+        [
+            (p.kind, p.text, p.original_text, " ".join(index_words_of(paragraph_words)))
+            for p, paragraph_words in zip(article.paragraphs, words, strict=True)
+        ]
+    )
     place = locate_article(article)
     text = PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs)
     compared_as = report_city(place.name, place.level, place.city) if place else None
@@ -153,7 +160,7 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
         province=place.province if place else None,
         text=text,
         paragraphs=paragraphs,
-        keywords=top_keywords(text),
+        keywords=top_keywords_in(chain.from_iterable(words)),
         indicators=indicators,
         segmenter=SEGMENTER,
         pipeline_version=pipeline_version(),
@@ -161,15 +168,14 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
     )
 
 
-def with_offsets(paragraphs: list[tuple[str, str, str]]) -> list[ParagraphRecord]:
-    """Number the paragraphs and place them in the document text they will be joined into."""
+def with_offsets(paragraphs: list[tuple[str, str, str, str]]) -> list[ParagraphRecord]:
+    """Number the paragraphs (kind, text, original, tokens) and place them in the document text
+    they will be joined into."""
     records = []
     offset = 0
-    for position, (kind, text, original) in enumerate(paragraphs):
+    for position, (kind, text, original, tokens) in enumerate(paragraphs):
         records.append(
-            ParagraphRecord(
-                position, kind, text, original, offset, offset + len(text), segmented(text)
-            )
+            ParagraphRecord(position, kind, text, original, offset, offset + len(text), tokens)
         )
         offset += len(text) + len(PARAGRAPH_SEPARATOR)
     return records

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -32,7 +34,12 @@ LEVEL_RANK = {"province": 0, "prefecture": 1, "county": 2}
 MUNICIPALITY_CODES = frozenset({"110000", "120000", "310000", "500000"})
 # A name in the headline says more about the subject than one in the body.
 KIND_WEIGHTS: dict[ParagraphKind, int] = {
-    "title": 3, "subtitle": 2, "heading": 1, "body": 1, "caption": 1, "byline": 0,
+    "title": 3,
+    "subtitle": 2,
+    "heading": 1,
+    "body": 1,
+    "caption": 1,
+    "byline": 0,
 }
 
 
@@ -79,9 +86,31 @@ def _gazetteer() -> tuple[dict[str, Place], dict[str, tuple[Place, ...]], re.Pat
         by_name[place.name].append(place)
         if place.short_name != place.name:
             by_name[place.short_name].append(place)
-    names = sorted(by_name, key=len, reverse=True)  # longest first: 临夏市 before 临夏
-    pattern = re.compile("|".join(map(re.escape, names)))
+    pattern = re.compile(trie_regex(by_name))
     return by_code, {name: tuple(places) for name, places in by_name.items()}, pattern
+
+
+def trie_regex(words: Iterable[str]) -> str:
+    """One regex for many words, shaped as their prefix tree: at each position it tries one
+    branch per next character and takes the longest word (临夏市 before 临夏), where an alternation
+    of 6,000 names would try every name at every position."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for character in word:
+            node = node.setdefault(character, {})
+        node[""] = True
+
+    def branch(node: dict) -> str:
+        alternatives = [re.escape(c) + branch(child) for c, child in node.items() if c]
+        if not alternatives:
+            return ""
+        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
+        if "" in node:
+            return f"(?:{body})?" if len(alternatives) == 1 else f"{body}?"
+        return body
+
+    return branch(trie)
 
 
 @cache
@@ -198,10 +227,12 @@ def _mentions(article: Article) -> list[_Mention]:
         weight = KIND_WEIGHTS[paragraph.kind]
         found = list(pattern.finditer(paragraph.text)) if weight else []
         words = word_spans(paragraph.text) if found else []
+        starts = [start for _, start, _ in words]
         for match in found:
-            inside_word = any(
+            # the word the match starts in: a name inside a longer word is no mention
+            _, start, end = words[bisect_right(starts, match.start()) - 1]
+            inside_word = (
                 start <= match.start() and match.end() <= end and end - start > len(match[0])
-                for _, start, end in words
             )
             if not inside_word:
                 mentions.append(

@@ -32,6 +32,7 @@ if BACKEND not in BACKENDS:
 
 HAN_ONLY = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)?%?")
+WORD_CHARACTER = re.compile(r"[^\W_]")  # a letter, digit or Han character: str.isalnum()
 
 
 class UserWord(NamedTuple):
@@ -95,20 +96,21 @@ def segmenter(backend: str) -> Segmenter:
     raise ValueError(f"unknown segmenter backend {backend!r}; choose one of {BACKENDS}")
 
 
-def words_of(token: str) -> list[str]:
-    """The words in one raw token. An ASCII token splits into runs of letters or of digits with
-    an optional decimal part and percent sign (`2013-11-01` -> 2013 11 01, `21.22%` stays whole):
-    jieba cuts such runs that way and rjieba does not, so this makes the backends agree. Other
-    tokens are words when they hold a letter, digit or Han character; `、`, `“` and spaces are
-    not words and would only pad the index."""
-    if token.isascii():
-        return ASCII_WORD.findall(token)
-    return [token] if any(character.isalnum() for character in token) else []
-
-
 def segment_with(backend: str, text: str) -> list[str]:
-    """`segment()` with a named backend, so the backends can be compared."""
-    return [word for token in segmenter(backend).cut(text) for word in words_of(token)]
+    """`segment()` with a named backend, so the backends can be compared.
+
+    An ASCII token splits into runs of letters or of digits with an optional decimal part and
+    percent sign (`2013-11-01` -> 2013 11 01, `21.22%` stays whole): jieba cuts such runs that
+    way and rjieba does not, so this makes the backends agree. Other tokens are words when they
+    hold a letter, digit or Han character; `、`, `“` and spaces are not words and would only pad
+    the index."""
+    words: list[str] = []
+    for token in segmenter(backend).cut(text):
+        if token.isascii():
+            words += ASCII_WORD.findall(token)
+        elif WORD_CHARACTER.search(token):
+            words.append(token)
+    return words
 
 
 def segment(text: str) -> list[str]:
@@ -147,11 +149,12 @@ def inner_words(word: str) -> list[str]:
 
 def index_words_with(backend: str, text: str) -> list[str]:
     """`index_words()` with a named backend, so the backends can be compared."""
-    return [
-        indexed
-        for word in segment_with(backend, text)
-        for indexed in [*inner_words_with(backend, word), word]
-    ]
+    return index_words_of(segment_with(backend, text), backend)
+
+
+def index_words_of(words: list[str], backend: str = BACKEND) -> list[str]:
+    """`index_words()` of words already segmented (the loader segments each paragraph once)."""
+    return [indexed for word in words for indexed in [*inner_words_with(backend, word), word]]
 
 
 def index_words(text: str) -> list[str]:
