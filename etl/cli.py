@@ -309,3 +309,33 @@ def search(db_arg: str | None, limit: int, query: str) -> None:
         table.add_row(hit.title or "", hit.city or "", str(hit.published_on or ""), snippet)
     Console().print(table)
     click.echo(f"{len(hits)} paragraphs found", err=True)
+
+
+@cli.command()
+@db_option
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--errors", is_flag=True, help="List the missed and spurious rows.")
+def evaluate(db_arg: str | None, gold: Path, errors: bool) -> None:
+    """Score the indicators in the database against a hand-built GOLD.csv.
+
+    GOLD names each row's document by its file name (column `document`); load those files first.
+    Prints recall, precision, and subject and metric agreement, overall and per kind.
+    """
+    from sqlalchemy import select
+
+    from etl.evaluate import evaluate as score
+    from etl.evaluate import format_scores, read_gold
+    from etl.models import Document, Indicator
+
+    query = select(Document.path.label("document_path"), *Indicator.__table__.c).join(Document)
+    with open_database(db_arg).connect() as connection:
+        rows = connection.execute(query).mappings().all()
+    predicted = [{"document": Path(row["document_path"]).name, **row} for row in rows]
+    scores = score(read_gold(gold), predicted)
+    click.echo(format_scores(scores))
+    if errors:
+        for label, missed in (("missed", scores.missed), ("spurious", scores.spurious)):
+            for row in missed:
+                click.echo(
+                    f"{label}: {row['document']} {row['kind']} {row['value']} | {row['quote']}"
+                )

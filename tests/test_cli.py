@@ -60,3 +60,14 @@ def test_load_exits_1_when_a_file_fails(run, db_path, tmp_path):
     result = run("load", "--db", db_path, SEEDS, bad)
     assert result.exit_code == 1
     assert re.search(r"5 loaded, 0 refreshed, 0 skipped.*1 failed", result.output)
+
+
+def test_evaluate_scores_the_loaded_seeds_against_the_gold(run, seeded_db_path):
+    """The whole ETL, scored on the hand-built gold: a regression guard for the extractor."""
+    gold = SEEDS.parent / "bench" / "gold" / "seed_indicators.csv"
+    result = run("evaluate", "--db", seeded_db_path, gold)
+    assert result.exit_code == 0, result.output
+    recall, precision = map(
+        float, re.search(r"recall ([\d.]+)  precision ([\d.]+)", result.output).groups()
+    )
+    assert recall >= 0.95 and precision >= 0.95
