@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from etl.rules_data import load_units, load_yaml
 
@@ -48,6 +48,15 @@ class MetricCatalogue:
     synonyms: tuple[Synonym, ...]
     unit_families: dict[str, str]  # 起 -> case, 名 -> person, 个 -> item
 
+    @cached_property
+    def kinds(self) -> dict[str, str]:
+        return {metric.code: metric.kind for metric in self.metrics}
+
+    @cached_property
+    def families(self) -> dict[str, str | None]:
+        """The family of thing each metric counts (case, person, item), from its unit."""
+        return {m.code: self.unit_families.get(m.unit) for m in self.metrics}
+
     def match(self, context: str, kind: str, unit: str | None = None, after: int = 0) -> str | None:
         """The metric code for a row of `kind` whose verb and subject read `context`, or None.
 
@@ -59,8 +68,7 @@ class MetricCatalogue:
         satisfaction rate). A synonym must end past `after`, the length of a topic prefixed
         to the context.
         """
-        kinds = {metric.code: metric.kind for metric in self.metrics}
-        families = {m.code: self.unit_families.get(m.unit) for m in self.metrics}
+        kinds, families = self.kinds, self.families
         family = self.unit_families.get(unit or "")
         best: tuple[int, bool, int] | None = None
         code = None
