@@ -44,11 +44,15 @@ def open_database(db_arg: str | None) -> Engine:
 def open_current_database(db_arg: str | None) -> Engine:
     """The database, migrated to this code's newest revision (or a clear refusal)."""
     engine = open_database(db_arg)
+    migrate_to_current(engine)
+    return engine
+
+
+def migrate_to_current(engine: Engine) -> None:
     try:
         db.ensure_current(engine)
     except db.DatabaseNewerThanCode as error:
         raise click.ClickException(str(error)) from error
-    return engine
 
 
 @click.group()
@@ -87,11 +91,11 @@ def load(db_arg: str | None, jobs: int, paths: tuple[Path, ...]) -> None:
     again. Exits 1 when any file failed; failures are listed in `load_errors`. A second load on
     the same database while one runs stops at once (exit 2).
     """
-    engine = open_current_database(db_arg)
+    engine = open_database(db_arg)
     files = list(find_article_files(paths))
     summary = run_exclusively(
         engine,
-        len(files),
+        lambda: len(files),
         lambda progress: load_files(engine, files, on_progress=progress, jobs=jobs),
     )
     click.echo(summary.line())
@@ -111,10 +115,10 @@ def refresh(db_arg: str | None, jobs: int) -> None:
     """
     from etl.load import refresh_documents, stale_document_ids
 
-    engine = open_current_database(db_arg)
+    engine = open_database(db_arg)
     summary = run_exclusively(
         engine,
-        len(stale_document_ids(engine)),
+        lambda: len(stale_document_ids(engine)),
         lambda progress: refresh_documents(engine, on_progress=progress, jobs=jobs),
     )
     click.echo(summary.line())
@@ -122,12 +126,14 @@ def refresh(db_arg: str | None, jobs: int) -> None:
 
 
 def run_exclusively(
-    engine: Engine, total: int, work: Callable[[ProgressCallback], LoadSummary]
+    engine: Engine, total: Callable[[], int], work: Callable[[ProgressCallback], LoadSummary]
 ) -> LoadSummary:
-    """Run a load or refresh as the database's one writer, with a progress bar."""
+    """Run a load or refresh as the database's one writer (migrating it first, under the same
+    lock, so that loads started together never race in the migrations), with a progress bar."""
     try:
         with db.exclusive_writer(engine):
-            return with_progress(total, work)
+            migrate_to_current(engine)
+            return with_progress(total(), work)
     except db.LoadInProgress as error:
         busy = click.ClickException(str(error))
         busy.exit_code = 2

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -215,6 +216,15 @@ def _is_not_a_count(numeral: str) -> bool:
 
 
 def _read_number(match: re.Match[str], grammar: _Grammar) -> _Number | None:
+    """The number a match states, or None for what is no count (and for a numeral too long
+    to be a real quantity: it would overflow to infinity)."""
+    number = _read_number_unchecked(match, grammar)
+    if number is None or not all(math.isfinite(v) for v in number.values):
+        return None
+    return number
+
+
+def _read_number_unchecked(match: re.Match[str], grammar: _Grammar) -> _Number | None:
     if match["pnum"] or match["pcn"]:
         sign = match["psign"] or "%"
         percent = grammar.percent[sign]

@@ -154,8 +154,13 @@ def load_files(
         for path in files:
             try:
                 source = read_source_file(path)
-            except OSError as error:
-                write_error(engine, run.id, str(path), f"cannot read file: {error.strerror}")
+            except (OSError, RejectedFile) as error:
+                reason = (
+                    str(error)
+                    if isinstance(error, RejectedFile)
+                    else f"cannot read file: {error.strerror}"
+                )
+                write_error(engine, run.id, str(path), reason)
                 run.count("failed")
                 continue
             found = known.documents.get(source.sha256)

@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from etl.errors import RejectedFile
+
 ARTICLE_SUFFIXES = frozenset({".txt", ".html", ".htm"})
+# An article is kilobytes (the seeds are 6-13 KB; a long web page is a few hundred). A bigger
+# file is an export of many articles or no article at all, and as one document it would help no
+# reader while costing minutes to load and check.
+MAX_ARTICLE_BYTES = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -24,7 +32,8 @@ def find_article_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
     """Files named directly, and article files found by walking folders, in a stable order.
 
     Folders are walked without following symbolic links, so a link loop cannot trap the walk.
-    A named path that does not exist is yielded as it is, so the loader records it as an error.
+    Whatever bears an article's name is yielded, even a link that leads nowhere or a FIFO, and a
+    named path that does not exist is yielded as it is: the loader records why it cannot be read.
     """
     for given in paths:
         path = Path(given)
@@ -35,10 +44,20 @@ def find_article_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
             subfolders.sort()
             for name in sorted(files):
                 candidate = Path(folder) / name
-                if candidate.suffix.lower() in ARTICLE_SUFFIXES and candidate.is_file():
+                if candidate.suffix.lower() in ARTICLE_SUFFIXES:
                     yield candidate
 
 
 def read_source_file(path: Path) -> SourceFile:
+    """Raises OSError with the reason; a FIFO or device is refused unopened, as it could block,
+    and a file too large to be one article (RejectedFile) unread."""
+    status = os.stat(path)
+    if not stat.S_ISREG(status.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)", str(path))
+    if status.st_size > MAX_ARTICLE_BYTES:
+        raise RejectedFile(
+            f"too large for one article: {status.st_size / 1e6:.1f} MB "
+            f"(limit {MAX_ARTICLE_BYTES / 1e6:.0f} MB); split it into its articles"
+        )
     data = path.read_bytes()
     return SourceFile(path=str(path), data=data, sha256=hashlib.sha256(data).hexdigest())
