@@ -34,6 +34,7 @@ from etl.models import (
 from etl.pipeline import DocumentRecord, IndicatorRecord, build_document, pipeline_version
 from etl.read import SourceFile, read_source_file
 from etl.reference import sync_reference_data
+from etl.views import refresh_materialised
 
 INDICATOR_FIELDS = (
     "position",
@@ -247,6 +248,8 @@ class Run:
                 )
             )
             refresh_counts(connection)
+            if self.summary.loaded + self.summary.refreshed:
+                refresh_materialised(connection)
         if self.summary.loaded + self.summary.refreshed:
             optimize_fulltext(engine)
         return self.summary

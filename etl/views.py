@@ -3,7 +3,11 @@
 `sql/views/NAME.sql` is the current definition of a view. A migration that creates or changes views
 snapshots them into `migrations/views/REVISION/NAME.sql`, so a landed migration keeps the SQL it was
 written with, and its downgrade can restore the snapshot before it (or drop the view if none).
-`tests/test_views_sync.py` fails when a view file differs from its newest snapshot.
+`tests/test_views.py` fails when a view file differs from its newest snapshot.
+
+A comparison too heavy to compute on every page view is materialised: its SQL becomes the
+internal view `_NAME_query`, and `NAME` is a table with the same typed columns, refilled from it
+after each load (`refresh_materialised`).
 
 SQLite refuses to rebuild a table that a view refers to, and a rebuild silently drops the table's
 triggers (those that keep the full-text index in step), so batch migrations run inside
@@ -17,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Column, Connection, Index, MetaData, Table, inspect, text
 
 from etl.db import MIGRATIONS_DIR, ROOT
 
@@ -58,14 +62,63 @@ def replace_views(op, revision: str, names: list[str]) -> None:
 
 
 def restore_views(op, revision: str, names: list[str]) -> None:
-    """Downgrade step: put back each view as it was before this revision, or drop it."""
+    """Downgrade step: put back each view as it was before this revision, or drop it.
+
+    `names` in the order they were created: dependents are dropped first, created last."""
     connection = op.get_bind()
     for name in reversed(names):
+        connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
+    for name in names:
         previous = newest_snapshot(name, before=revision)
-        if previous is None:
-            connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
-        else:
+        if previous is not None:
             create_view(connection, name, previous.read_text(encoding="utf-8"))
+
+
+def query_view(name: str) -> str:
+    return f"_{name}_query"
+
+
+def made_by_hand(table: str, views: set[str]) -> bool:
+    """FTS shadow tables, views and materialised views are made by migrations by hand (see
+    etl/dialects.py and this module), not from the models: autogenerate leaves them alone."""
+    return "_fts" in table or table in views or query_view(table) in views
+
+
+def materialise(op, revision: str, names: list[str], indexes: dict[str, list[str]]) -> None:
+    """Upgrade step: turn views into tables refilled after each load (names in dependency
+    order), with an index on each column that pages filter or facet by."""
+    connection = op.get_bind()
+    for name in reversed(names):
+        connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
+    for name in names:
+        snapshot = newest_snapshot(name, before=f"{revision}~")  # this revision's or the last
+        create_view(connection, query_view(name), snapshot.read_text(encoding="utf-8"))
+        columns = inspect(connection).get_columns(query_view(name))
+        table = Table(name, MetaData(), *(Column(c["name"], c["type"]) for c in columns))
+        for column in indexes.get(name, []):
+            Index(f"ix_{name}_{column}", table.c[column])
+        table.create(connection)
+        connection.execute(text(f'INSERT INTO "{name}" SELECT * FROM "{query_view(name)}"'))
+
+
+def dematerialise(op, names: list[str]) -> None:
+    """Downgrade step of `materialise`: drop the tables and their query views."""
+    connection = op.get_bind()
+    for name in reversed(names):
+        connection.execute(text(f'DROP TABLE IF EXISTS "{name}"'))
+        connection.execute(text(f'DROP VIEW IF EXISTS "{query_view(name)}"'))
+
+
+def refresh_materialised(connection: Connection) -> None:
+    """Refill every materialised comparison from its query view, those others read first."""
+    queries = {
+        name[1 : -len("_query")]: sql
+        for name, sql in _view_definitions(connection).items()
+        if name.startswith("_") and name.endswith("_query")
+    }
+    for name in _ordered(queries):
+        connection.execute(text(f'DELETE FROM "{name}"'))
+        connection.execute(text(f'INSERT INTO "{name}" SELECT * FROM "{query_view(name)}"'))
 
 
 @contextmanager

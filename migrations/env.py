@@ -6,6 +6,7 @@ from alembic import context
 
 from etl.db import database_url, make_engine
 from etl.models import Base
+from etl.views import made_by_hand
 
 config = context.config
 if config.config_file_name and not config.attributes.get("connection"):
@@ -15,10 +16,10 @@ target_metadata = Base.metadata
 
 
 def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    """Keep FTS shadow tables and views out of autogenerate: migrations manage them by hand."""
-    if type_ == "table" and name is not None and "_fts" in name:
-        return False
-    return not (type_ == "table" and reflected and compare_to is None and name in _views())
+    """Autogenerate compares only what the models make (see etl.views.made_by_hand)."""
+    if type_ != "table" or name is None or not reflected or compare_to is not None:
+        return True
+    return not made_by_hand(name, _views())
 
 
 def _views() -> set[str]:

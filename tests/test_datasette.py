@@ -40,10 +40,12 @@ def test_every_published_column_is_described(engine):
     described = site_metadata()["databases"]["pingan"]["tables"]
     inspector = inspect(engine)
     names = inspector.get_table_names() + inspector.get_view_names()
+    internal = [name for name in names if name.startswith("_")]  # materialised views' queries
+    assert all(described[name]["hidden"] for name in internal)
     missing = [
         f"{name}.{column['name']}"
         for name in names
-        if name != "alembic_version" and "_fts" not in name
+        if name != "alembic_version" and "_fts" not in name and name not in internal
         for column in inspector.get_columns(name)
         if not described.get(name, {}).get("columns", {}).get(column["name"])
     ]

@@ -6,6 +6,7 @@ from sqlalchemy import inspect, text
 
 from etl import db
 from etl.models import Base
+from etl.views import made_by_hand
 
 
 def test_upgrade_builds_every_model_table_from_nothing(engine):
@@ -15,15 +16,18 @@ def test_upgrade_builds_every_model_table_from_nothing(engine):
 
 
 def test_models_match_migrated_schema(engine):
+    """No pending autogenerate diff, for what the models make (see etl.views.made_by_hand)."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection)
-        diff = [d for d in compare_metadata(context, Base.metadata) if not _is_unmanaged(d)]
+        views = set(inspect(connection).get_view_names())
+
+        def include(obj, name, type_, reflected, compare_to) -> bool:
+            if type_ != "table" or not reflected or compare_to is not None:
+                return True
+            return not made_by_hand(name, views)
+
+        context = MigrationContext.configure(connection, opts={"include_object": include})
+        diff = compare_metadata(context, Base.metadata)
     assert diff == []
-
-
-def _is_unmanaged(difference) -> bool:
-    """FTS shadow tables are created by hand in migrations, not by the models."""
-    return difference[0] == "remove_table" and "_fts" in difference[1].name
 
 
 def test_sqlite_pragmas_hold_on_every_connection(engine):
