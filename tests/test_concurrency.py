@@ -95,9 +95,13 @@ def test_the_site_answers_every_request_while_a_load_replaces_documents(
             text=True,
         )
         statuses: Counter[int] = Counter()
+        backup = tmp_path / "backup.sqlite"
         for page in itertools.cycle(PAGES):
             if load.poll() is not None:
                 break
+            if not backup.exists():  # `pingan backup` while the site serves and a load writes
+                copied = CliRunner().invoke(cli, ["backup", "--db", str(path), str(backup)])
+                assert copied.exit_code == 0, copied.output
             response = client.get(site + page)
             statuses[response.status_code] += 1
             assert response.status_code == 200, f"{page}: {response.text[:500]}"
@@ -114,6 +118,8 @@ def test_the_site_answers_every_request_while_a_load_replaces_documents(
     assert all(new[p] != old[p] for p in old), "every file changed, so every document is new"
     assert sum(statuses.values()) >= len(PAGES), f"too few requests while loading: {statuses}"
     assert "database is locked" not in (tmp_path / "serve.log").read_text()
+    check = CliRunner().invoke(cli, ["check", "--db", str(backup)])
+    assert check.exit_code == 0, check.output
 
 
 def test_loads_started_at_once_leave_one_sound_database(tmp_path: Path) -> None:
