@@ -21,7 +21,7 @@ from etl.keywords import top_keywords_in
 from etl.places import locate_article
 from etl.read import SourceFile
 from etl.reference import report_city
-from etl.tokens import SEGMENTER, index_words_of, segment
+from etl.tokens import SEGMENTER, segment, tokens_of
 
 PARAGRAPH_SEPARATOR = "\n"
 PACKAGE = Path(__file__).resolve().parent
@@ -120,7 +120,7 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
     words = [segment(p.text) for p in article.paragraphs]  # once: for the index and keywords
     paragraphs = with_offsets(
         [
-            (p.kind, p.text, p.original_text, " ".join(index_words_of(paragraph_words)))
+            (p.kind, p.text, p.original_text, tokens_of(paragraph_words))
             for p, paragraph_words in zip(article.paragraphs, words, strict=True)
         ]
     )

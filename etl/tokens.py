@@ -166,7 +166,12 @@ def index_words(text: str) -> list[str]:
 
 def segmented(text: str) -> str:
     """The value of `paragraphs.tokens`: `index_words()` joined by spaces, for FTS5 to index."""
-    return " ".join(index_words(text))
+    return tokens_of(segment(text))
+
+
+def tokens_of(words: list[str]) -> str:
+    """`segmented()` of a paragraph already cut into words (the loader cuts each paragraph once)."""
+    return " ".join(index_words_of(words))
 
 
 SEGMENTER = (
