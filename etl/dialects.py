@@ -9,7 +9,7 @@ from __future__ import annotations
 
 FULLTEXT_CREATE = {
     "sqlite": [
-        "CREATE VIRTUAL TABLE paragraphs_fts USING FTS5 (tokens, content=\"paragraphs\")",
+        'CREATE VIRTUAL TABLE paragraphs_fts USING FTS5 (tokens, content="paragraphs")',
         """CREATE TRIGGER paragraphs_ai AFTER INSERT ON paragraphs BEGIN
   INSERT INTO paragraphs_fts (rowid, tokens) VALUES (new.rowid, new.tokens);
 END""",

@@ -22,9 +22,7 @@ FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # A Han character directly followed by one lower-case syllable carrying a tone mark.
-PINYIN_ANNOTATION = re.compile(
-    rf"(?P<han>[{HAN}])\((?P<syllable>[a-zü]*[{TONED_VOWELS}][a-zü]*)\)"
-)
+PINYIN_ANNOTATION = re.compile(rf"(?P<han>[{HAN}])\((?P<syllable>[a-zü]*[{TONED_VOWELS}][a-zü]*)\)")
 HAN_CHARACTER = re.compile(f"[{HAN}]")
 HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 # A text is mixed when the minority script holds more than this share of script-specific chars.

@@ -131,7 +131,9 @@ def test_a_page_states_no_date_when_only_a_copyright_year_could_be_guessed():
 
 def test_a_page_without_article_text_is_rejected():
     with pytest.raises(DecodeError, match="without article text"):
-        extract_webpage("<html><head><title>空页面</title></head><body><script></script></body></html>")
+        extract_webpage(
+            "<html><head><title>空页面</title></head><body><script></script></body></html>"
+        )
 
 
 @pytest.mark.parametrize("path", ["page.html", "page.htm", "saved-as-text.txt"])

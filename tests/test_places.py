@@ -87,7 +87,10 @@ def test_an_article_about_a_county_names_the_county_and_its_city():
     )
     match = locate_article(article)
     assert (match.name, match.level, match.city, match.province) == (
-        "平邑县", "county", "临沂市", "山东省"
+        "平邑县",
+        "county",
+        "临沂市",
+        "山东省",
     )
 
 
