@@ -84,9 +84,16 @@ def made_by_hand(table: str, views: set[str]) -> bool:
     return "_fts" in table or table in views or query_view(table) in views
 
 
-def materialise(op, revision: str, names: list[str], indexes: dict[str, list[str]]) -> None:
+def materialise(
+    op,
+    revision: str,
+    names: list[str],
+    keys: dict[str, list[str]],
+    indexes: dict[str, list[str]],
+) -> None:
     """Upgrade step: turn views into tables refilled after each load (names in dependency
-    order), with an index on each column that pages filter or facet by."""
+    order), keyed (so rows have stable ids and pages of their own), with an index on each
+    column that pages filter or facet by."""
     connection = op.get_bind()
     for name in reversed(names):
         connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
@@ -94,7 +101,12 @@ def materialise(op, revision: str, names: list[str], indexes: dict[str, list[str
         snapshot = newest_snapshot(name, before=f"{revision}~")  # this revision's or the last
         create_view(connection, query_view(name), snapshot.read_text(encoding="utf-8"))
         columns = inspect(connection).get_columns(query_view(name))
-        table = Table(name, MetaData(), *(Column(c["name"], c["type"]) for c in columns))
+        key = keys[name]
+        table = Table(
+            name,
+            MetaData(),
+            *(Column(c["name"], c["type"], primary_key=c["name"] in key) for c in columns),
+        )
         for column in indexes.get(name, []):
             Index(f"ix_{name}_{column}", table.c[column])
         table.create(connection)

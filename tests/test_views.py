@@ -140,3 +140,19 @@ def test_views_read_through_sqlalchemy_as_a_bi_tool_would(seeded_engine, name):
         rows = connection.execute(select(view)).all()
     assert rows
     assert all(str(column.type) in ("INTEGER", "REAL", "TEXT") for column in view.columns)
+
+
+@pytest.mark.parametrize(
+    "name, key",
+    [
+        ("metric_comparison", ["indicator_id"]),
+        ("city_scorecard", ["city"]),
+        ("claim_conflicts", ["indicator_id_a", "indicator_id_b"]),
+    ],
+)
+def test_materialised_comparisons_are_keyed_so_rows_have_pages(seeded_engine, datasette, name, key):
+    from tests.conftest import get
+
+    assert inspect(seeded_engine).get_pk_constraint(name)["constrained_columns"] == key
+    rows = get(datasette, f"/pingan/{name}.json?_shape=array").json()
+    assert rows == [] or "rowid" not in rows[0]

@@ -22,6 +22,11 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 MATERIALISED = ["metric_comparison", "city_scorecard", "claim_conflicts"]
+KEYS = {
+    "metric_comparison": ["indicator_id"],
+    "city_scorecard": ["city"],
+    "claim_conflicts": ["indicator_id_a", "indicator_id_b"],
+}
 INDEXES = {
     "metric_comparison": ["metric", "city", "province", "kind"],
     "city_scorecard": ["city", "province"],
@@ -30,7 +35,7 @@ INDEXES = {
 
 
 def upgrade() -> None:
-    materialise(op, revision, MATERIALISED, INDEXES)
+    materialise(op, revision, MATERIALISED, KEYS, INDEXES)
 
 
 def downgrade() -> None:
