@@ -14,14 +14,14 @@ is no mention: the segmenter (etl.tokens) decides what the words are.
 from __future__ import annotations
 
 import csv
-import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Literal
+
+from ahocorasick_rs import AhoCorasick, MatchKind
 
 from etl.normalise import to_simplified
 from etl.paragraphs import Article, ParagraphKind
@@ -78,39 +78,22 @@ class _Mention:
 
 
 @cache
-def _gazetteer() -> tuple[dict[str, Place], dict[str, tuple[Place, ...]], re.Pattern[str]]:
-    """(places by code, places by name or short form, one pattern matching any name)."""
+def _gazetteer() -> tuple[dict[str, Place], dict[str, tuple[Place, ...]], AhoCorasick, list[str]]:
+    """(places by code, places by name or short form, an automaton finding any name, the names
+    in the automaton's order).
+
+    Aho-Corasick finds every name in one pass over the text, leftmost and then longest (临夏市
+    before 临夏); a regex of the names' prefix tree took 30 times as long, about as long as
+    segmenting the text."""
     by_code = {place.code: place for place in load_places()}
     by_name: dict[str, list[Place]] = defaultdict(list)
     for place in by_code.values():
         by_name[place.name].append(place)
         if place.short_name != place.name:
             by_name[place.short_name].append(place)
-    pattern = re.compile(trie_regex(by_name))
-    return by_code, {name: tuple(places) for name, places in by_name.items()}, pattern
-
-
-def trie_regex(words: Iterable[str]) -> str:
-    """One regex for many words, shaped as their prefix tree: at each position it tries one
-    branch per next character and takes the longest word (临夏市 before 临夏), where an alternation
-    of 6,000 names would try every name at every position."""
-    trie: dict = {}
-    for word in words:
-        node = trie
-        for character in word:
-            node = node.setdefault(character, {})
-        node[""] = True
-
-    def branch(node: dict) -> str:
-        alternatives = [re.escape(c) + branch(child) for c, child in node.items() if c]
-        if not alternatives:
-            return ""
-        body = alternatives[0] if len(alternatives) == 1 else f"(?:{'|'.join(alternatives)})"
-        if "" in node:
-            return f"(?:{body})?" if len(alternatives) == 1 else f"{body}?"
-        return body
-
-    return branch(trie)
+    names = list(by_name)
+    automaton = AhoCorasick(names, matchkind=MatchKind.LeftmostLongest)
+    return by_code, {name: tuple(places) for name, places in by_name.items()}, automaton, names
 
 
 @cache
@@ -220,24 +203,23 @@ def _match(place: Place, mentions: int) -> PlaceMatch:
 
 def _mentions(article: Article) -> list[_Mention]:
     """Every place name in the article's paragraphs that is a word of its own."""
-    by_name, pattern = _gazetteer()[1:]
+    by_name, automaton, names = _gazetteer()[1:]
     mentions = []
     offset = 0
     for paragraph in article.paragraphs:
         weight = KIND_WEIGHTS[paragraph.kind]
-        found = list(pattern.finditer(paragraph.text)) if weight else []
+        found = automaton.find_matches_as_indexes(paragraph.text) if weight else []
         words = word_spans(paragraph.text) if found else []
         starts = [start for _, start, _ in words]
-        for match in found:
+        for index, match_start, match_end in found:
             # the word the match starts in: a name inside a longer word is no mention
-            _, start, end = words[bisect_right(starts, match.start()) - 1]
+            _, start, end = words[bisect_right(starts, match_start) - 1]
             inside_word = (
-                start <= match.start() and match.end() <= end and end - start > len(match[0])
+                start <= match_start and match_end <= end and end - start > match_end - match_start
             )
             if not inside_word:
-                mentions.append(
-                    _Mention(match[0], by_name[match[0]], weight, offset + match.start())
-                )
+                name = names[index]
+                mentions.append(_Mention(name, by_name[name], weight, offset + match_start))
         offset += len(paragraph.text) + 1
     return mentions
 
