@@ -126,8 +126,10 @@ def _header_fields(line: str) -> LineMatch | None:
             taken[match.start() : match.end()] = [True] * (match.end() - match.start())
             names.append(rule.name)
             metadata = metadata.merged(found)
+    if not names:
+        return None
     leftover = "".join(char for char, is_taken in zip(line, taken, strict=True) if not is_taken)
-    if not names or not FIELD_SEPARATORS.fullmatch(leftover):
+    if not FIELD_SEPARATORS.fullmatch(leftover):
         return None
     return LineMatch("chrome", tuple(dict.fromkeys(names)), metadata)
 

@@ -49,7 +49,7 @@ def top_keywords(text: str, n: int = 10) -> list[tuple[str, float]]:
 
 def top_keywords_in(words: Iterable[str], n: int = 10) -> list[tuple[str, float]]:
     """`top_keywords()` of a text already segmented (the loader segments each paragraph once)."""
-    counts = Counter(word for word in words if is_candidate(word))
+    counts = {word: count for word, count in Counter(words).items() if is_candidate(word)}
     total = sum(counts.values())
     idf, median_idf = idf_table()
     weights = {word: count * idf.get(word, median_idf) / total for word, count in counts.items()}

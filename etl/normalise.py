@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from itertools import islice
 from typing import Literal
 
 import opencc
-from pypinyin import Style, pinyin
 
 Script = Literal["simplified", "traditional", "mixed", "neutral", "none"]
 
@@ -37,6 +37,8 @@ def _converter(config: str) -> opencc.OpenCC:
 
 @cache
 def _readings(han: str) -> frozenset[str]:
+    from pypinyin import Style, pinyin  # here: its dictionaries take 0.6 s to import
+
     return frozenset(pinyin(han, style=Style.TONE, heteronym=True)[0])
 
 
@@ -63,11 +65,11 @@ def _script_specific_counts(text: str) -> tuple[int, int]:
     """(traditional-only, simplified-only) Han characters: those a conversion would change,
     among the first SCRIPT_SAMPLE (enough to judge; converting a whole long text twice was half
     the time of reading an article)."""
-    han = "".join(HAN_CHARACTER.findall(text))[:SCRIPT_SAMPLE]
+    han = "".join(match[0] for match in islice(HAN_CHARACTER.finditer(text), SCRIPT_SAMPLE))
     to_simplified = _converter("tw2s").convert(han)
     to_traditional = _converter("s2tw").convert(han)
-    traditional = sum(a != b for a, b in zip(han, to_simplified, strict=False))
-    simplified = sum(a != b for a, b in zip(han, to_traditional, strict=False))
+    traditional = sum(map(str.__ne__, han, to_simplified))
+    simplified = sum(map(str.__ne__, han, to_traditional))
     return traditional, simplified
 
 

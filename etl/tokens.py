@@ -19,7 +19,7 @@ import logging
 import os
 import re
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from importlib.metadata import version
 from pathlib import Path
 from typing import NamedTuple
@@ -96,6 +96,21 @@ def segmenter(backend: str) -> Segmenter:
     raise ValueError(f"unknown segmenter backend {backend!r}; choose one of {BACKENDS}")
 
 
+@lru_cache(maxsize=1024)
+def raw_cut(backend: str, text: str) -> tuple[str, ...]:
+    """The backend's cut of `text`, whitespace and punctuation included. Cached for the few
+    paragraphs in hand, because the loader needs both the words and their positions."""
+    return tuple(segmenter(backend).cut(text))
+
+
+@lru_cache(maxsize=1 << 17)
+def words_of_token(token: str) -> tuple[str, ...]:
+    """The words a raw token counts as (see `segment_with`); cached, as tokens repeat."""
+    if token.isascii():
+        return tuple(ASCII_WORD.findall(token))
+    return (token,) if WORD_CHARACTER.search(token) else ()
+
+
 def segment_with(backend: str, text: str) -> list[str]:
     """`segment()` with a named backend, so the backends can be compared.
 
@@ -104,13 +119,7 @@ def segment_with(backend: str, text: str) -> list[str]:
     way and rjieba does not, so this makes the backends agree. Other tokens are words when they
     hold a letter, digit or Han character; `、`, `“` and spaces are not words and would only pad
     the index."""
-    words: list[str] = []
-    for token in segmenter(backend).cut(text):
-        if token.isascii():
-            words += ASCII_WORD.findall(token)
-        elif WORD_CHARACTER.search(token):
-            words.append(token)
-    return words
+    return [word for token in raw_cut(backend, text) for word in words_of_token(token)]
 
 
 def segment(text: str) -> list[str]:
@@ -123,28 +132,30 @@ def word_spans(text: str) -> list[tuple[str, int, int]]:
     place name a word of its own, or inside a longer one?). The raw cut covers the whole text."""
     spans = []
     start = 0
-    for token in segmenter(BACKEND).cut(text):
+    for token in raw_cut(BACKEND, text):
         spans.append((token, start, start + len(token)))
         start += len(token)
     return spans
 
 
-def inner_words_with(backend: str, word: str) -> list[str]:
+@lru_cache(maxsize=1 << 17)
+def inner_words_with(backend: str, word: str) -> tuple[str, ...]:
     """The dictionary words of two or more characters inside a longer Han word, shortest first:
-    贵阳市 -> 贵阳; 网格管理员 -> 网格 管理 管理员."""
+    贵阳市 -> 贵阳; 网格管理员 -> 网格 管理 管理员.
+    Cached: the vocabulary is small beside the text."""
     if len(word) < 3 or not HAN_ONLY.fullmatch(word):
-        return []
+        return ()
     has_word = segmenter(backend).has_word
-    return [
+    return tuple(
         word[start : start + length]
         for length in range(2, len(word))
         for start in range(len(word) - length + 1)
         if has_word(word[start : start + length])
-    ]
+    )
 
 
 def inner_words(word: str) -> list[str]:
-    return inner_words_with(BACKEND, word)
+    return list(inner_words_with(BACKEND, word))
 
 
 def index_words_with(backend: str, text: str) -> list[str]:
