@@ -14,13 +14,17 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from etl.db import ROOT
 from etl.errors import RejectedFile
+from etl.fingerprint import pipeline_version
 from etl.models import (
     Document,
     DocumentKeyword,
@@ -31,10 +35,12 @@ from etl.models import (
     LoadWarning,
     Paragraph,
 )
-from etl.pipeline import DocumentRecord, IndicatorRecord, build_document, pipeline_version
 from etl.read import SourceFile, read_source_file
 from etl.reference import sync_reference_data
 from etl.views import refresh_materialised
+
+if TYPE_CHECKING:
+    from etl.pipeline import DocumentRecord, IndicatorRecord
 
 INDICATOR_FIELDS = (
     "position",
@@ -57,6 +63,9 @@ INDICATOR_FIELDS = (
     "is_target",
     "bound",
 )
+# Documents a transaction: enough that commits cost little, few enough that a reader sees the
+# load advance and a crash loses little work (what it loses is loaded again by the next run).
+BATCH_DOCUMENTS = 50
 COUNTS_SQL = ROOT / "sql" / "refresh_counts.sql"
 ProgressCallback = Callable[[str, int], None]
 """Called after each file with its outcome ('loaded', 'skipped', 'failed') and its characters."""
@@ -108,6 +117,22 @@ class Known:
     paths: set[tuple[int, str]]
     # more paths of bytes that are being built in this run (their document has no id yet)
     pending_paths: dict[str, list[str]] = field(default_factory=dict)
+    path_names: set[str] = field(default_factory=set)  # the paths of `paths`
+
+    def __post_init__(self) -> None:
+        self.path_names.update(path for _, path in self.paths)
+
+    def add_path(self, document_id: int, path: str) -> None:
+        self.paths.add((document_id, path))
+        self.path_names.add(path)
+
+    def record(self, written: Written) -> None:
+        """A document written and committed in this run."""
+        assert written.document_id is not None
+        self.documents[written.sha256] = (written.document_id, written.pipeline_version)
+        for path in written.paths:
+            self.add_path(written.document_id, path)
+        self.pending_paths.pop(written.sha256, None)
 
     @classmethod
     def read(cls, connection: Connection) -> Known:
@@ -127,6 +152,8 @@ def now() -> datetime:
 
 def build(job: Job) -> Built:
     """Build one document, turning any failure into a reason (runs in worker processes)."""
+    from etl.pipeline import build_document  # here: a run that builds nothing skips its imports
+
     try:
         record = build_document(job.source)
         if job.encoding:
@@ -161,7 +188,9 @@ def load_files(
                     if isinstance(error, RejectedFile)
                     else f"cannot read file: {error.strerror}"
                 )
-                write_error(engine, run.id, str(path), reason)
+                run.queue(
+                    lambda c, path=str(path), reason=reason: write_error(c, run.id, path, reason)
+                )
                 run.count("failed")
                 continue
             found = known.documents.get(source.sha256)
@@ -175,9 +204,8 @@ def load_files(
                 run.count("skipped")
                 continue
             if (document_id, source.path) not in known.paths:
-                with engine.begin() as connection:
-                    add_path(connection, document_id, source.path, run.id)
-                known.paths.add((document_id, source.path))
+                known.add_path(document_id, source.path)
+                run.queue(lambda c, d=document_id, p=source.path: add_path(c, d, p, run.id))
             if built_by == version:
                 run.count("skipped")
                 continue
@@ -223,6 +251,8 @@ class Run:
     summary: LoadSummary
     on_progress: ProgressCallback | None
     started: float
+    # writes found while reading files (an error, one more path), made by the one writer
+    queued: list[Callable[[Connection], None]] = field(default_factory=list)
 
     @property
     def id(self) -> int:
@@ -234,9 +264,18 @@ class Run:
         if self.on_progress:
             self.on_progress(outcome, characters)
 
+    def queue(self, write: Callable[[Connection], None]) -> None:
+        self.queued.append(write)
+
+    def take_queued(self) -> list[Callable[[Connection], None]]:
+        queued, self.queued = self.queued, []
+        return queued
+
     def finish(self, engine: Engine, _written: None) -> LoadSummary:
         self.summary.seconds = time.perf_counter() - self.started
         with engine.begin() as connection:
+            for write in self.take_queued():
+                write(connection)
             connection.execute(
                 update(EtlRun)
                 .where(EtlRun.id == self.id)
@@ -281,26 +320,85 @@ def write_built(
     built_documents: Iterable[Built],
     known: Known | None = None,
 ) -> None:
-    """The one writer: each document in its own transaction, with the other paths its bytes
-    were found under in this run."""
-    for built in built_documents:
-        if built.record is None:
-            write_error(engine, run.id, built.job.source.path, built.error or "unknown error")
-            run.count("failed")
-            continue
+    """The one writer: documents in batches of BATCH_DOCUMENTS, one transaction a batch (a
+    commit per document cost a tenth of the load). A document that the database refuses fails
+    alone: its batch is rolled back and written again one document a transaction."""
+    for batch in batched(built_documents, BATCH_DOCUMENTS):
+        queued = run.take_queued()
+        try:
+            with engine.begin() as connection:
+                for write in queued:
+                    write(connection)
+                outcomes = [write_one(connection, built, run.id, known) for built in batch]
+        except DBAPIError:
+            with engine.begin() as connection:
+                for write in queued:
+                    write(connection)
+            outcomes = [write_alone(engine, built, run.id, known) for built in batch]
+        for outcome in outcomes:  # committed: now the run may know of them
+            if known is not None and outcome.document_id is not None:
+                known.record(outcome)
+            run.count(outcome.outcome, outcome.characters)
+
+
+@dataclass(frozen=True)
+class Written:
+    """What writing one built document did: 'loaded', 'refreshed' or 'failed', and for a
+    document its id and every path it now has (for `Known`, once committed)."""
+
+    outcome: str
+    characters: int = 0
+    document_id: int | None = None
+    sha256: str = ""
+    pipeline_version: str | None = None
+    paths: tuple[str, ...] = ()
+
+
+def batched(items: Iterable[Built], size: int) -> Iterator[list[Built]]:
+    """itertools.batched, which Python 3.11 lacks."""
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def write_alone(engine: Engine, built: Built, run_id: int, known: Known | None) -> Written:
+    try:
         with engine.begin() as connection:
-            document_id = write_document(
-                connection, built.record, run.id, replacing=built.job.replacing
-            )
-            if known is not None:
-                record = built.record
-                known.documents[record.sha256] = (document_id, record.pipeline_version)
-                known.paths.add((document_id, record.path))
-                for path in known.pending_paths.pop(record.sha256, []):
-                    if (document_id, path) not in known.paths:
-                        add_path(connection, document_id, path, run.id)
-                        known.paths.add((document_id, path))
-        run.count("refreshed" if built.job.replacing else "loaded", len(built.record.text))
+            return write_one(connection, built, run_id, known)
+    except DBAPIError as error:
+        reason = f"the database refused it: {error.orig}"
+        with engine.begin() as connection:
+            return write_one(connection, replace(built, record=None, error=reason), run_id, known)
+
+
+def write_one(connection: Connection, built: Built, run_id: int, known: Known | None) -> Written:
+    """Write one built document, with the other paths its bytes were found under in this run,
+    or the reason it has none."""
+    record = built.record
+    if record is None:
+        write_error(connection, run_id, built.job.source.path, built.error or "unknown error")
+        return Written("failed")
+    document_id = write_document(
+        connection,
+        record,
+        run_id,
+        replacing=built.job.replacing,
+        retire=known is None or record.path in known.path_names,
+    )
+    paths = [record.path]
+    if known is not None:
+        for path in known.pending_paths.get(record.sha256, []):
+            if (document_id, path) not in known.paths and path not in paths:
+                add_path(connection, document_id, path, run_id)
+                paths.append(path)
+    return Written(
+        "refreshed" if built.job.replacing else "loaded",
+        len(record.text),
+        document_id,
+        record.sha256,
+        record.pipeline_version,
+        tuple(paths),
+    )
 
 
 def build_all(jobs_to_build: Iterable[Job], jobs: int) -> Iterator[Built]:
@@ -325,32 +423,35 @@ def _bounded_map(pool: Executor, jobs_to_build: Iterable[Job], in_flight: int) -
         yield pending.popleft().result()
 
 
-def write_error(engine: Engine, run_id: int, path: str, reason: str) -> None:
-    with engine.begin() as connection:
-        connection.execute(insert(LoadError).values(run_id=run_id, path=path, error=reason))
+def write_error(connection: Connection, run_id: int, path: str, reason: str) -> None:
+    connection.execute(insert(LoadError).values(run_id=run_id, path=path, error=reason))
 
 
 def add_path(connection: Connection, document_id: int, path: str, run_id: int) -> None:
     """Record one more path for bytes already loaded (the same bytes are one document)."""
     connection.execute(
-        insert(DocumentPath).values(document_id=document_id, path=path, run_id=run_id)
+        insert(DocumentPath), {"document_id": document_id, "path": path, "run_id": run_id}
     )
 
 
 def write_document(
-    connection: Connection, record: DocumentRecord, run_id: int, replacing: int | None = None
+    connection: Connection,
+    record: DocumentRecord,
+    run_id: int,
+    replacing: int | None = None,
+    retire: bool = True,
 ) -> int:
     """Write a document and all that derives from it. A new document replaces what its path
-    held before; `replacing` names a stored document derived again, which keeps its id."""
+    held before (`retire` False: the caller knows the path is new); `replacing` names a stored
+    document derived again, which keeps its id."""
     values = document_values(record, run_id)
     if replacing is None:
-        retire_previous_version(connection, record.path)
+        if retire:
+            retire_previous_version(connection, record.path)
         document_id = connection.execute(
-            insert(Document).values(**values).returning(Document.id)
+            insert(Document).returning(Document.id), values
         ).scalar_one()
-        connection.execute(
-            insert(DocumentPath).values(document_id=document_id, path=record.path, run_id=run_id)
-        )
+        add_path(connection, document_id, record.path, run_id)
     else:
         document_id = replacing
         for derived in (Paragraph, DocumentKeyword, LoadWarning):

@@ -9,12 +9,10 @@ processes and the stages tested alone.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass, field
-from functools import cache
 from itertools import chain
-from pathlib import Path
 
+from etl.fingerprint import pipeline_version
 from etl.indicators import Indicator, extract_indicators
 from etl.ingest import Ingested, ingest
 from etl.keywords import top_keywords_in
@@ -24,38 +22,6 @@ from etl.reference import report_city
 from etl.tokens import SEGMENTER, segment, tokens_of
 
 PARAGRAPH_SEPARATOR = "\n"
-PACKAGE = Path(__file__).resolve().parent
-# What derives a document's rows from its text: when any of these changes, stored documents are
-# derived again (`pingan load` of the same files, or `pingan refresh` from the stored originals).
-DERIVING_MODULES = (
-    "decode",
-    "webpage",
-    "normalise",
-    "boilerplate",
-    "paragraphs",
-    "places",
-    "tokens",
-    "keywords",
-    "indicators",
-    "numbers",
-    "periods",
-    "metrics",
-    "rules_data",
-    "ingest",
-    "pipeline",
-)
-
-
-@cache
-def pipeline_version() -> str:
-    """A fingerprint of the normaliser, segmenter and dictionary, and the rule files."""
-    digest = hashlib.sha256(SEGMENTER.encode())
-    files = [PACKAGE / f"{name}.py" for name in DERIVING_MODULES]
-    files += sorted((PACKAGE / "rules").glob("*")) + sorted((PACKAGE / "data").glob("*.csv"))
-    for path in files:
-        if path.is_file():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True)

@@ -4,9 +4,9 @@ import shutil
 
 from sqlalchemy import func, select, update
 
+from etl.fingerprint import pipeline_version
 from etl.load import load_files, refresh_documents
 from etl.models import Document, DocumentPath, EtlRun, LoadError, Paragraph
-from etl.pipeline import pipeline_version
 from etl.read import find_article_files
 from tests.conftest import SEEDS
 
@@ -189,3 +189,32 @@ def test_refresh_needs_no_source_files_and_gives_the_same_rows(engine, tmp_path)
     summary = refresh_documents(engine)
     assert (summary.refreshed, summary.failed) == (5, 0)
     assert content() == before
+
+
+def test_a_document_the_database_refuses_fails_alone_and_its_batch_still_loads(engine, tmp_path):
+    """Documents are written in batches, one transaction each: a document refused mid-batch
+    (here by a trigger, as a constraint would) is recorded, and the rest of its batch loads."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    refused = sorted(corpus.iterdir())[2]
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            f"CREATE TRIGGER refuse BEFORE INSERT ON paragraphs WHEN NEW.document_id = ("
+            f"SELECT document_id FROM document_paths WHERE path = '{refused}')"
+            " BEGIN SELECT RAISE(ABORT, 'no paragraphs for this one'); END"
+        )
+    summary = load_files(engine, sorted(corpus.iterdir()))
+    assert (summary.loaded, summary.failed) == (4, 1)
+    with engine.connect() as connection:
+        errors = connection.execute(select(LoadError.path, LoadError.error)).all()
+        paths = set(connection.execute(select(DocumentPath.path)).scalars())
+        orphans = connection.execute(
+            select(func.count())
+            .select_from(Document)
+            .where(~select(Paragraph.id).where(Paragraph.document_id == Document.id).exists())
+        ).scalar_one()
+    assert [path for path, _ in errors] == [str(refused)]
+    assert "the database refused it" in errors[0][1] and "no paragraphs" in errors[0][1]
+    assert paths == {str(p) for p in corpus.iterdir()} - {str(refused)}
+    assert orphans == 0
+    assert count(engine, Paragraph) > 0
