@@ -8,8 +8,8 @@ pinyin repair before script conversion (OpenCC then sees 藝術 as one word, not
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import cache
-from itertools import islice
 from typing import Literal
 
 import opencc
@@ -24,6 +24,7 @@ TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # A Han character directly followed by one lower-case syllable carrying a tone mark.
 PINYIN_ANNOTATION = re.compile(rf"(?P<han>[{HAN}])\((?P<syllable>[a-zü]*[{TONED_VOWELS}][a-zü]*)\)")
 HAN_CHARACTER = re.compile(f"[{HAN}]")
+HAN_RUN = re.compile(f"[{HAN}]+")
 HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 # A text is mixed when the minority script holds more than this share of script-specific chars.
 MIXED_SHARE = 0.2
@@ -61,15 +62,26 @@ def repair_pinyin_annotations(text: str) -> str:
 SCRIPT_SAMPLE = 2_000
 
 
+@cache
+def _character_script(character: str) -> tuple[int, int]:
+    """(1, 0) for a character that conversion to simplified changes, (0, 1) for one that
+    conversion to traditional changes (both for the rare character that both change)."""
+    return (
+        int(_converter("tw2s").convert(character) != character),
+        int(_converter("s2tw").convert(character) != character),
+    )
+
+
 def _script_specific_counts(text: str) -> tuple[int, int]:
-    """(traditional-only, simplified-only) Han characters: those a conversion would change,
-    among the first SCRIPT_SAMPLE (enough to judge; converting a whole long text twice was half
-    the time of reading an article)."""
-    han = "".join(match[0] for match in islice(HAN_CHARACTER.finditer(text), SCRIPT_SAMPLE))
-    to_simplified = _converter("tw2s").convert(han)
-    to_traditional = _converter("s2tw").convert(han)
-    traditional = sum(map(str.__ne__, han, to_simplified))
-    simplified = sum(map(str.__ne__, han, to_traditional))
+    """(traditional-only, simplified-only) Han characters among the first SCRIPT_SAMPLE (enough to
+    judge). Characters are judged one at a time and remembered: converting each document's sample
+    twice took a fifth of the time of building a document."""
+    han = "".join(HAN_RUN.findall(text))[:SCRIPT_SAMPLE]
+    traditional = simplified = 0
+    for character, count in Counter(han).items():
+        is_traditional, is_simplified = _character_script(character)
+        traditional += is_traditional * count
+        simplified += is_simplified * count
     return traditional, simplified
 
 
