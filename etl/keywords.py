@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from statistics import median
@@ -49,8 +49,20 @@ def top_keywords(text: str, n: int = 10) -> list[tuple[str, float]]:
 
 def top_keywords_in(words: Iterable[str], n: int = 10) -> list[tuple[str, float]]:
     """`top_keywords()` of a text already segmented (the loader segments each paragraph once)."""
-    counts = {word: count for word, count in Counter(words).items() if is_candidate(word)}
-    total = sum(counts.values())
+    counts = [
+        (word, count, idf)
+        for word, count in Counter(words).items()
+        if (idf := idf_of(word)) is not None
+    ]
+    total = sum(count for _, count, _ in counts)
+    weights = [(word, count * idf / total) for word, count, idf in counts]
+    return sorted(weights, key=lambda item: item[1], reverse=True)[:n]
+
+
+@lru_cache(maxsize=1 << 17)
+def idf_of(word: str) -> float | None:
+    """A candidate's IDF (the median for a word jieba's table lacks); None for no candidate."""
+    if not is_candidate(word):
+        return None
     idf, median_idf = idf_table()
-    weights = {word: count * idf.get(word, median_idf) / total for word, count in counts.items()}
-    return sorted(weights.items(), key=lambda item: item[1], reverse=True)[:n]
+    return idf.get(word, median_idf)

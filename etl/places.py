@@ -25,7 +25,7 @@ from ahocorasick_rs import AhoCorasick, MatchKind
 
 from etl.normalise import to_simplified
 from etl.paragraphs import Article, ParagraphKind
-from etl.tokens import word_spans
+from etl.tokens import word_boundaries
 
 PLACES_CSV = Path(__file__).with_name("data") / "places.csv"
 Level = Literal["province", "prefecture", "county"]
@@ -209,11 +209,11 @@ def _mentions(article: Article) -> list[_Mention]:
     for paragraph in article.paragraphs:
         weight = KIND_WEIGHTS[paragraph.kind]
         found = automaton.find_matches_as_indexes(paragraph.text) if weight else []
-        words = word_spans(paragraph.text) if found else []
-        starts = [start for _, start, _ in words]
+        boundaries = word_boundaries(paragraph.text) if found else []
         for index, match_start, match_end in found:
             # the word the match starts in: a name inside a longer word is no mention
-            _, start, end = words[bisect_right(starts, match_start) - 1]
+            word = bisect_right(boundaries, match_start) - 1
+            start, end = boundaries[word], boundaries[word + 1]
             inside_word = (
                 start <= match_start and match_end <= end and end - start > match_end - match_start
             )

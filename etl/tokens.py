@@ -21,6 +21,7 @@ import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from importlib.metadata import version
+from itertools import accumulate, chain
 from pathlib import Path
 from typing import NamedTuple
 
@@ -119,7 +120,7 @@ def segment_with(backend: str, text: str) -> list[str]:
     way and rjieba does not, so this makes the backends agree. Other tokens are words when they
     hold a letter, digit or Han character; `、`, `“` and spaces are not words and would only pad
     the index."""
-    return [word for token in raw_cut(backend, text) for word in words_of_token(token)]
+    return list(chain.from_iterable(map(words_of_token, raw_cut(backend, text))))
 
 
 def segment(text: str) -> list[str]:
@@ -127,15 +128,11 @@ def segment(text: str) -> list[str]:
     return segment_with(BACKEND, text)
 
 
-def word_spans(text: str) -> list[tuple[str, int, int]]:
-    """Every raw token of `text` with its start and end, for callers that need positions (is a
-    place name a word of its own, or inside a longer one?). The raw cut covers the whole text."""
-    spans = []
-    start = 0
-    for token in raw_cut(BACKEND, text):
-        spans.append((token, start, start + len(token)))
-        start += len(token)
-    return spans
+def word_boundaries(text: str) -> list[int]:
+    """Where each raw token of `text` starts, and finally where the text ends, for callers that
+    need positions (is a place name a word of its own, or inside a longer one?). The raw cut
+    covers the whole text."""
+    return list(accumulate(map(len, raw_cut(BACKEND, text)), initial=0))
 
 
 @lru_cache(maxsize=1 << 17)
@@ -165,7 +162,13 @@ def index_words_with(backend: str, text: str) -> list[str]:
 
 def index_words_of(words: list[str], backend: str = BACKEND) -> list[str]:
     """`index_words()` of words already segmented (the loader segments each paragraph once)."""
-    return [indexed for word in words for indexed in [*inner_words_with(backend, word), word]]
+    return list(chain.from_iterable(index_entry(backend, word) for word in words))
+
+
+@lru_cache(maxsize=1 << 17)
+def index_entry(backend: str, word: str) -> tuple[str, ...]:
+    """What the index holds for one word: the dictionary words inside it, then the word."""
+    return (*inner_words_with(backend, word), word)
 
 
 def index_words(text: str) -> list[str]:
