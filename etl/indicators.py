@@ -9,16 +9,18 @@ a level and its change are separate rows (电诈案件301起,同比下降18%).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from etl.metrics import load_metrics
-from etl.numbers import ARABIC, CHINESE, parse_numeral
-from etl.periods import Period, find_periods
+from etl.numbers import ARABIC, CHINESE, NUMERAL_START, parse_numeral
+from etl.periods import Period, find_periods, period_at_start
 from etl.rules_data import load_county_names, load_rules, load_units
 
 CLAUSE_BREAKS = ",，;；。!！?？:：、\n "
@@ -26,6 +28,8 @@ CLAUSE_BREAKS = ",，;；。!！?？:：、\n "
 SENTENCE_BREAKS = "。!！?？\n"
 # A condition (一旦...时) reaches to the end of its clause.
 CONDITION_BREAKS = ",，;；。!！?？\n"
+# A place opens a clause of its sentence.
+SCOPE_BREAKS = ",，;；"
 RANGE_SEPARATOR = r"(?:—|–|~|～|至|到|-)"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 DIGITS = re.compile(r"\d")
@@ -86,11 +90,12 @@ def _alternation(words: list[str]) -> str:
 @dataclass(frozen=True)
 class _Grammar:
     number: re.Pattern[str]
+    number_start: re.Pattern[str]
     excluded: tuple[re.Pattern[str], ...]
     units: dict[str, dict]
     percent: dict[str, dict]
     magnitudes: dict[str, int]
-    approx_prefixes: re.Pattern[str]
+    approx_prefixes: tuple[str, ...]  # longest first
     change: re.Pattern[str]
     basis: re.Pattern[str]
     directions: dict[str, str]
@@ -110,6 +115,9 @@ class _Grammar:
     conditional_after: re.Pattern[str]
     target: re.Pattern[str]
     scope: re.Pattern[str]
+    # A scope starts with a county name, long or short (two characters or more): it is tried
+    # only where one may start.
+    scope_openings: frozenset[str]
     blocked_before: str
     blocked_after: str
     ordinal_prefixes: tuple[str, ...]
@@ -146,11 +154,12 @@ def _grammar() -> _Grammar:
     abstract = _alternation(rules["abstract_nouns"])
     return _Grammar(
         number=number,
+        number_start=re.compile(NUMERAL_START),
         excluded=tuple(re.compile(p) for p in rules["excluded_spans"]),
         units=units,
         percent=unit_rules["percent"],
         magnitudes=magnitudes,
-        approx_prefixes=re.compile(f"(?:{_alternation(rules['approx_prefixes'])})$"),
+        approx_prefixes=tuple(sorted(rules["approx_prefixes"], key=len, reverse=True)),
         change=re.compile(
             rf"(?P<basis>{bases})?(?P<direction>{_alternation(list(directions))})"
             rf"{rules['direction_tail']}$"
@@ -177,6 +186,7 @@ def _grammar() -> _Grammar:
             .replace("{county_short}", f"(?:{_alternation(counties.short_names)})")
             .replace("{county}", f"(?:{_alternation(counties.names)})")
         ),
+        scope_openings=frozenset(name[:2] for name in counties.names + counties.short_names),
         blocked_before=rules["blocked_before"],
         blocked_after=rules["blocked_after"],
         ordinal_prefixes=tuple(rules["ordinal_prefixes"]),
@@ -184,8 +194,13 @@ def _grammar() -> _Grammar:
     )
 
 
-def _excluded_spans(text: str, grammar: _Grammar) -> list[tuple[int, int]]:
-    return [m.span() for pattern in grammar.excluded for m in pattern.finditer(text)]
+def _excluded(text: str, grammar: _Grammar) -> bytearray:
+    """1 at each offset inside a quote, name, date or slogan; the spans may overlap."""
+    inside = bytearray(len(text))
+    for pattern in grammar.excluded:
+        for match in pattern.finditer(text):
+            inside[match.start() : match.end()] = b"\1" * (match.end() - match.start())
+    return inside
 
 
 def _is_blocked(text: str, start: int, end: int, grammar: _Grammar) -> bool:
@@ -198,7 +213,7 @@ def _is_blocked(text: str, start: int, end: int, grammar: _Grammar) -> bool:
         or (before.isascii() and before.isalnum())
         or (after in grammar.blocked_after and after != "")
         or (after.isascii() and after.isalnum())
-        or text[:start].endswith(grammar.ordinal_prefixes)
+        or text.endswith(grammar.ordinal_prefixes, 0, start)
     )
 
 
@@ -247,13 +262,26 @@ def _read_number_unchecked(match: re.Match[str], grammar: _Grammar) -> _Number |
     return _Number(match.start(), match.end(), values, unit["unit"], unit["kind"], approx)
 
 
+def _number_matches(text: str, grammar: _Grammar) -> Iterator[re.Match[str]]:
+    """What grammar.number.finditer(text) finds, tried only where a numeral starts (every
+    number starts with one): the pattern is slow to try at every character."""
+    position = 0
+    while (start := grammar.number_start.search(text, position)) is not None:
+        match = grammar.number.match(text, start.start())
+        if match is None:
+            position = start.start() + 1
+        else:
+            yield match
+            position = match.end()
+
+
 def _find_numbers(text: str, grammar: _Grammar) -> list[_Number]:
     """Every quantity-shaped number outside quotes, names, dates and slogans."""
-    spans = _excluded_spans(text, grammar)
+    excluded: bytearray | None = None  # found once a number needs it: most paragraphs have none
     numbers = []
-    for match in grammar.number.finditer(text):
+    for match in _number_matches(text, grammar):
         start, end = match.span()
-        if any(a <= start < b for a, b in spans) or _is_blocked(text, start, end, grammar):
+        if _is_blocked(text, start, end, grammar):
             continue
         try:
             number = _read_number(match, grammar)
@@ -261,16 +289,34 @@ def _find_numbers(text: str, grammar: _Grammar) -> list[_Number]:
             continue
         if number is None:
             continue
-        prefix = grammar.approx_prefixes.search(text, 0, start)
+        if excluded is None:
+            excluded = _excluded(text, grammar)
+        if excluded[start]:
+            continue
+        prefix = next((p for p in grammar.approx_prefixes if text.endswith(p, 0, start)), None)
         if prefix:
-            number = dataclasses.replace(number, start=prefix.start(), approx=prefix[0])
+            number = dataclasses.replace(number, start=start - len(prefix), approx=prefix)
         numbers.append(number)
     return numbers
 
 
+@cache
+def _break_pattern(breaks: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(breaks)}]")
+
+
+@lru_cache(maxsize=8)
+def _break_ends(text: str, breaks: str) -> tuple[int, ...]:
+    """Indexes just after each of `breaks` in `text`: found once, as every number of a
+    paragraph asks where its clause and sentence start."""
+    return tuple([m.end() for m in _break_pattern(breaks).finditer(text)])
+
+
 def _last_break(text: str, before: int, breaks: str) -> int:
     """Index just after the last of `breaks` before `before` (0 if none)."""
-    return max((text.rfind(c, 0, before) for c in breaks), default=-1) + 1
+    ends = _break_ends(text, breaks)
+    found = bisect.bisect_right(ends, before)
+    return ends[found - 1] if found else 0
 
 
 def _strip_front(region: str, grammar: _Grammar) -> int:
@@ -278,7 +324,7 @@ def _strip_front(region: str, grammar: _Grammar) -> int:
     offset = 0
     while True:
         rest = region[offset:]
-        periods = [p for p in find_periods(rest) if p.start == 0]
+        period = period_at_start(rest)
         step = next(
             (
                 m.end()
@@ -288,7 +334,7 @@ def _strip_front(region: str, grammar: _Grammar) -> int:
                 )
                 if m is not None and m.end() > 0
             ),
-            periods[0].end if periods else 0,
+            period.end if period else 0,
         )
         if step == 0:
             return offset
@@ -492,10 +538,11 @@ def _reading_end(reading: _Reading | None) -> int:
 
 def _scope(text: str, sentence_start: int, before: int, grammar: _Grammar) -> str | None:
     """The first place below the city that opens a clause of the sentence before `before`."""
-    starts = [sentence_start] + [
-        i + 1 for i in range(sentence_start, before) if text[i] in ",，;；"
-    ]
-    for start in starts:
+    ends = _break_ends(text, SCOPE_BREAKS)
+    clauses = ends[bisect.bisect_right(ends, sentence_start) : bisect.bisect_right(ends, before)]
+    for start in (sentence_start, *clauses):
+        if text[start : start + 2] not in grammar.scope_openings:
+            continue
         match = grammar.scope.match(text, start, before)
         if match:
             return match[0]
@@ -514,7 +561,7 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
     去年) get dates only when `published_on` is known.
     """
     grammar = _grammar()
-    periods = find_periods(text, published_on)
+    periods: list[Period] | None = None  # found once a number is read: most paragraphs have none
     rows: list[Indicator] = []
     previous: _Reading | None = None
     for number in _find_numbers(text, grammar):
@@ -528,8 +575,11 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
         if reading is None:
             continue
         previous = reading
+        if periods is None:
+            periods = find_periods(text, published_on)
         period = _period(periods, sentence_start, number.start)
         is_target = grammar.target.search(text, sentence_start, number.start) is not None
+        scope = _scope(text, sentence_start, number.start, grammar)
         sign = -1 if reading.direction == "down" else 1
         bounds = ("low", "high") if len(number.values) == 2 else (None,)
         for bound, value in zip(bounds, number.values, strict=True):
@@ -553,7 +603,7 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
                     period_start=period.period_start if period else None,
                     period_end=period.period_end if period else None,
                     approx=number.approx,
-                    scope=_scope(text, sentence_start, number.start, grammar),
+                    scope=scope,
                     is_target=is_target,
                     bound=bound,
                 )

@@ -57,6 +57,26 @@ class MetricCatalogue:
         """The family of thing each metric counts (case, person, item), from its unit."""
         return {m.code: self.unit_families.get(m.unit) for m in self.metrics}
 
+    @cached_property
+    def _indexes(self) -> dict[tuple[str, str | None], dict[str, tuple[int, ...]]]:
+        return {}
+
+    def _index(self, kind: str, family: str | None) -> dict[str, tuple[int, ...]]:
+        """The positions of the synonyms a row of `kind` counting `family` may map to, each
+        filed under one character every match of it contains: a context is tried only
+        against the synonyms that can occur in it."""
+        if (kind, family) not in self._indexes:
+            kinds, families = self.kinds, self.families
+            index: dict[str, list[int]] = {}
+            for position, synonym in enumerate(self.synonyms):
+                if kind in LEVEL_KINDS and kinds[synonym.code] != kind:
+                    continue
+                if kind == "count" and family and families[synonym.code] not in (None, family):
+                    continue
+                index.setdefault(synonym.text.replace("*", "")[0], []).append(position)
+            self._indexes[kind, family] = {c: tuple(found) for c, found in index.items()}
+        return self._indexes[kind, family]
+
     def match(self, context: str, kind: str, unit: str | None = None, after: int = 0) -> str | None:
         """The metric code for a row of `kind` whose verb and subject read `context`, or None.
 
@@ -68,15 +88,12 @@ class MetricCatalogue:
         satisfaction rate). A synonym must end past `after`, the length of a topic prefixed
         to the context.
         """
-        kinds, families = self.kinds, self.families
-        family = self.unit_families.get(unit or "")
+        index = self._index(kind, self.unit_families.get(unit or ""))
         best: tuple[int, bool, int] | None = None
         code = None
-        for synonym in self.synonyms:
-            if kind in LEVEL_KINDS and kinds[synonym.code] != kind:
-                continue
-            if kind == "count" and family and families[synonym.code] not in (None, family):
-                continue
+        # In catalogue order, since the first of equal scores wins.
+        positions = sorted({p for character in set(context) for p in index.get(character, ())})
+        for synonym in (self.synonyms[p] for p in positions):
             found = synonym.pattern.search(context)
             if found is None or found.end() <= after:
                 continue

@@ -8,6 +8,7 @@ cn2an rejects them.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import cn2an
 
@@ -17,10 +18,13 @@ ARABIC = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 CHINESE = (
     r"(?:[〇零一二两三四五六七八九十][〇零一二两三四五六七八九十百千万萬亿億]*|[百千](?=[余多]))"
 )
+# The first character of every numeral above.
+NUMERAL_START = r"[\d〇零一二两三四五六七八九十百千]"
 BARE_MAGNITUDES = {"百": 100.0, "千": 1000.0}
 _DIRECT_READING = re.compile(r"[〇零一二三四五六七八九]{2,}")
 
 
+@lru_cache(maxsize=4096)  # the same few numerals recur in every report
 def parse_numeral(text: str) -> float:
     """The value of one numeral without its unit: '20.5万' -> 205000.0, '三千' -> 3000.0.
 

@@ -158,3 +158,22 @@ def test_every_metric_is_named_in_both_languages_and_has_synonyms() -> None:
 
 def test_there_are_at_least_120_cases() -> None:
     assert len(CASES) >= 120
+
+
+def test_every_scope_alternative_opens_with_a_county_name() -> None:
+    """The extractor tries the scope pattern only where a county name may start (its first two
+    characters): a scope alternative opening otherwise would never be tried."""
+    from etl.rules_data import load_rules
+
+    scope = load_rules()["scope"]
+    assert scope.startswith("(?:") and scope.endswith(")")
+    depth, alternatives, current = 0, [], ""
+    for character in scope[3:-1]:
+        depth += {"(": 1, ")": -1}.get(character, 0)
+        if character == "|" and depth == 0:
+            alternatives.append(current)
+            current = ""
+        else:
+            current += character
+    alternatives.append(current)
+    assert all(a.startswith(("{county}", "{county_short}")) for a in alternatives), alternatives
