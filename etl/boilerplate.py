@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
+from etl.rules_data import load_yaml
 
 RULES_DIR = Path(__file__).with_name("rules")
 BOILERPLATE_RULES = RULES_DIR / "boilerplate.yaml"
@@ -80,7 +80,7 @@ def load_surnames() -> frozenset[str]:
 @cache
 def load_rules() -> tuple[Rule, ...]:
     """The rules of boilerplate.yaml, in file order, with %NAMES% expanded."""
-    document = yaml.safe_load(BOILERPLATE_RULES.read_text(encoding="utf-8"))
+    document = load_yaml(BOILERPLATE_RULES.name)
     return tuple(
         Rule(
             name=rule["name"],
