@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from importlib.metadata import version
-from itertools import accumulate, chain
+from itertools import accumulate, chain, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -162,7 +162,7 @@ def index_words_with(backend: str, text: str) -> list[str]:
 
 def index_words_of(words: list[str], backend: str = BACKEND) -> list[str]:
     """`index_words()` of words already segmented (the loader segments each paragraph once)."""
-    return list(chain.from_iterable(index_entry(backend, word) for word in words))
+    return list(chain.from_iterable(map(index_entry, repeat(backend), words)))
 
 
 @lru_cache(maxsize=1 << 17)
