@@ -16,7 +16,7 @@ from importlib.resources import files
 from pathlib import Path
 from statistics import median
 
-from etl.tokens import segment
+from etl.tokens import WORD_CACHE_SIZE, segment
 
 HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 STOPWORDS_PATH = Path(__file__).parent / "rules" / "stopwords.txt"
@@ -59,7 +59,7 @@ def top_keywords_in(words: Iterable[str], n: int = 10) -> list[tuple[str, float]
     return sorted(weights, key=lambda item: item[1], reverse=True)[:n]
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def idf_of(word: str) -> float | None:
     """A candidate's IDF (the median for a word jieba's table lacks); None for no candidate."""
     if not is_candidate(word):

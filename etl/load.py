@@ -410,7 +410,8 @@ def build_all(jobs_to_build: Iterable[Job], jobs: int) -> Iterator[Built]:
         yield from map(build, jobs_to_build)
         return
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        yield from _bounded_map(pool, jobs_to_build, in_flight=jobs * 8)
+        # enough in flight that the workers stay busy while the writer writes a batch
+        yield from _bounded_map(pool, jobs_to_build, in_flight=jobs * 8 + BATCH_DOCUMENTS)
 
 
 def _bounded_map(pool: Executor, jobs_to_build: Iterable[Job], in_flight: int) -> Iterator[Built]:

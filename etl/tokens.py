@@ -34,6 +34,9 @@ if BACKEND not in BACKENDS:
 HAN_ONLY = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 ASCII_WORD = re.compile(r"[A-Za-z0-9]+(?:\.[0-9]+)?%?")
 WORD_CHARACTER = re.compile(r"[^\W_]")  # a letter, digit or Han character: str.isalnum()
+# Entries in each per-word cache: enough for the words that recur (Zipf), a few MB, where a cache
+# of every word a large corpus holds grew by 150 MB.
+WORD_CACHE_SIZE = 1 << 13
 
 
 class UserWord(NamedTuple):
@@ -97,14 +100,14 @@ def segmenter(backend: str) -> Segmenter:
     raise ValueError(f"unknown segmenter backend {backend!r}; choose one of {BACKENDS}")
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=256)
 def raw_cut(backend: str, text: str) -> tuple[str, ...]:
     """The backend's cut of `text`, whitespace and punctuation included. Cached for the few
     paragraphs in hand, because the loader needs both the words and their positions."""
     return tuple(segmenter(backend).cut(text))
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def words_of_token(token: str) -> tuple[str, ...]:
     """The words a raw token counts as (see `segment_with`); cached, as tokens repeat."""
     if token.isascii():
@@ -135,7 +138,7 @@ def word_boundaries(text: str) -> list[int]:
     return list(accumulate(map(len, raw_cut(BACKEND, text)), initial=0))
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def inner_words_with(backend: str, word: str) -> tuple[str, ...]:
     """The dictionary words of two or more characters inside a longer Han word, shortest first:
     贵阳市 -> 贵阳; 网格管理员 -> 网格 管理 管理员.
@@ -165,7 +168,7 @@ def index_words_of(words: list[str], backend: str = BACKEND) -> list[str]:
     return list(chain.from_iterable(map(index_entry, repeat(backend), words)))
 
 
-@lru_cache(maxsize=1 << 17)
+@lru_cache(maxsize=WORD_CACHE_SIZE)
 def index_entry(backend: str, word: str) -> tuple[str, ...]:
     """What the index holds for one word: the dictionary words inside it, then the word."""
     return (*inner_words_with(backend, word), word)
