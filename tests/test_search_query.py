@@ -6,7 +6,13 @@ import sqlite3
 
 import pytest
 
-from etl.search import fts_query, match_expression, search_snippet
+from etl.search import (
+    fts_query,
+    match_expression,
+    search_is_exact,
+    search_matches,
+    search_snippet,
+)
 from etl.tokens import segmented
 from tests.test_tokens import seed_lines
 
@@ -141,3 +147,35 @@ PARAGRAPH = "今年前10月,贵阳市刑事发案数同比下降21.22%;在全市
 )
 def test_snippet_marks_matches_in_the_original_text(query, snippet):
     assert search_snippet(PARAGRAPH, query, context=8) == snippet
+
+
+@pytest.mark.parametrize(
+    ("query", "exact"),
+    [
+        ("刑事发案", True),
+        ("社区 民警", True),
+        ("监控*", True),
+        ("贵阳", True),
+        ('"社区 民警"', False),  # a phrase of two words: the index's NEAR window is looser
+        ("21.22%", False),  # the index cuts it into 21 and 22
+        ("GDP", False),
+        ("", True),  # no term: nothing to check (and fts_query matches nothing)
+    ],
+)
+def test_search_is_exact_only_for_single_chinese_words(query, exact):
+    assert search_is_exact(query) == exact
+
+
+EXACT_QUERIES = ["刑事发案", "平安", "网格", "监控*", "贵阳", "社区 民警", "和谐"]
+
+
+@pytest.mark.parametrize("query", EXACT_QUERIES)
+def test_where_search_is_exact_every_candidate_passes_the_phrase_check(index, query):
+    """The shortcut in sql/queries/search.sql keeps every paragraph the index finds: for these
+    queries the phrase check would have dropped none of the seed paragraphs."""
+    assert search_is_exact(query)
+    rows = index.execute(
+        "select rowid from paragraphs_fts where paragraphs_fts match ?", (match_expression(query),)
+    ).fetchall()
+    assert rows, query
+    assert all(search_matches(seed_lines()[rowid][1], query) for (rowid,) in rows)

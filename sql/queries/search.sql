@@ -4,20 +4,32 @@
 -- (fts_query(), search_matches() and search_snippet() are SQL functions registered by
 -- etl/search.py and the Datasette plugin: they cut the typed text with the same segmenter as
 -- paragraphs.tokens, and keep the paragraphs that hold each typed phrase as it was typed.)
+-- The best paragraphs are chosen first and only they get a snippet: a common word matches tens
+-- of thousands of paragraphs, and a snippet for each took seconds.
+-- search_is_exact() says when the index alone decides (every term one Chinese word), sparing
+-- search_matches() a look at each candidate's text.
+with best as (
+  select paragraphs_fts.rowid as id, paragraphs_fts.rank as rank
+  from paragraphs_fts
+  where paragraphs_fts match fts_query(:q)
+    and (
+      search_is_exact(:q)
+      or search_matches((select text from paragraphs where paragraphs.id = paragraphs_fts.rowid), :q)
+    )
+  order by paragraphs_fts.rank, paragraphs_fts.rowid
+  limit cast(coalesce(nullif(:limit, ''), 100) as integer)
+)
 select
   documents.title,
   documents.report_city as city,
   documents.published_on,
   paragraphs.text,
   search_snippet(paragraphs.text, :q) as snippet,
-  paragraphs_fts.rank as rank,
+  best.rank as rank,
   paragraphs.id,
   paragraphs.document_id,
   paragraphs.position
-from paragraphs_fts
-  join paragraphs on paragraphs.id = paragraphs_fts.rowid
+from best
+  join paragraphs on paragraphs.id = best.id
   join documents on documents.id = paragraphs.document_id
-where paragraphs_fts match fts_query(:q)
-  and search_matches(paragraphs.text, :q)
-order by paragraphs_fts.rank, paragraphs.id
-limit cast(coalesce(nullif(:limit, ''), 100) as integer)
+order by best.rank, paragraphs.id
