@@ -512,7 +512,7 @@ others share. Peak memory is the largest resident set of the process or any of i
 takes over every document (reading files and loading the dictionary excluded){
         ""
         if r.floor_every == 1
-        else f"; measured on every {r.floor_every}th document and scaled by characters"
+        else f"; measured on one document in {r.floor_every} and scaled by characters"
     }.
 
 ## Figures
