@@ -177,3 +177,14 @@ def test_every_scope_alternative_opens_with_a_county_name() -> None:
             current += character
     alternatives.append(current)
     assert all(a.startswith(("{county}", "{county_short}")) for a in alternatives), alternatives
+
+
+def test_numbers_are_tried_only_where_a_numeral_starts_and_none_is_missed() -> None:
+    """The extractor tries its number pattern only at NUMERAL_START characters: on every case
+    sentence that finds exactly what trying it at every character finds."""
+    from etl.indicators import _grammar, _number_matches
+
+    grammar = _grammar()
+    for case in CASES:
+        everywhere = [m.span() for m in grammar.number.finditer(case["text"])]
+        assert [m.span() for m in _number_matches(case["text"], grammar)] == everywhere
