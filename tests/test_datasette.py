@@ -105,3 +105,12 @@ def test_default_facets_are_counted_from_an_index(seeded_db_path):
             assert "INDEX" in steps and "TEMP B-TREE FOR GROUP BY" not in steps, (
                 f"{table}.{column}: {steps}"
             )
+
+
+def test_unused_markdown_plugin_renders_no_cell(datasette):
+    from datasette.plugins import pm
+
+    assert get(datasette, "/pingan/metric_comparison").status_code == 200
+    renderers = [impl.plugin_name for impl in pm.hook.render_cell.get_hookimpls()]
+    assert "pingan" in renderers and "render_markdown" not in renderers
+    assert "How do cities compare?" in get(datasette, "/-/dashboards/overview").text
