@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py            # quick: 2,000 documents (also `make bench`)
     .venv/bin/python bench/run.py --full     # 100,000 documents
+    .venv/bin/python bench/run.py --latency-of DB.sqlite --out F.md   # served pages of a database
 
 What it measures (issue 8): the floor (jieba 0.42.1 alone segmenting all the text, with the
 project's user dictionary); `pingan load --jobs 1` end to end and its ratio to the floor;
@@ -549,6 +550,53 @@ All functions by own time (where the CPU actually is):
 """
 
 
+def render_latency_only(
+    database: Path, command: str, started: datetime, code: str, latencies: list[Latency]
+) -> str:
+    with sqlite3.connect(database) as connection:
+        documents = connection.execute("select count(*) from documents").fetchone()[0]
+    return f"""# Datasette latency of a loaded database
+
+Written by `bench/run.py --latency-of` (issue 8): the served pages alone, measured on a database
+that an earlier run loaded (its migrations brought up to date first), with the code named here.
+
+- Date: {started:%Y-%m-%d %H:%M} UTC
+- Command: `{command}`
+- Code: commit {code}
+- Machine: {machine()}
+- Python {platform.python_version()}, Datasette {version("datasette")}
+- Database: {documents:,} documents, {mb(database_bytes(database))}
+
+`pingan serve` on 127.0.0.1; sequential requests on one keep-alive connection after \
+{WARM_UP_REQUESTS} warm-up requests, each whole HTML page read.
+
+{latency_table(latencies)}
+"""
+
+
+def latency_only(args: argparse.Namespace) -> str:
+    """Bring the database's schema up to date, then measure its served pages."""
+    started, code = datetime.now(UTC), code_version()
+    database = args.latency_of
+    if database.stem != DATABASE_NAME:
+        raise SystemExit(
+            f"the pages measured are under /{DATABASE_NAME}/: name the file {DATABASE_NAME}.sqlite"
+        )
+    with tempfile.TemporaryDirectory(prefix="pingan-bench-") as work:
+        upgraded = run_measured(
+            [str(PINGAN), "upgrade", "--db", str(database)], Path(work) / "upgrade.log"
+        )
+        if upgraded.exit_code != 0:
+            raise RuntimeError(f"pingan upgrade failed:\n{upgraded.output}")
+        step(f"Datasette latency, {args.requests} requests per page")
+        latencies = datasette_latencies(
+            database, args.requests, args.latency_budget, Path(work) / "serve.log"
+        )
+    return render_latency_only(
+        database, shlex.join(["python", *sys.argv]), started, code, latencies
+    )
+
+
 def step(message: str) -> None:
     print(f"[{datetime.now():%H:%M:%S}] {message}", file=sys.stderr, flush=True)
 
@@ -632,9 +680,19 @@ def main() -> None:
         metavar="SECONDS",
         help="stop a page's requests after this long, with fewer than asked (120)",
     )
+    mode.add_argument(
+        "--latency-of",
+        type=Path,
+        metavar="DATABASE",
+        help="only the Datasette latency of this loaded SQLite database",
+    )
     parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
     parser.add_argument("--workdir", type=Path, help="keep corpora, databases and logs here")
     args = parser.parse_args()
+    if args.latency_of:
+        args.out.write_text(latency_only(args), encoding="utf-8")
+        step(f"wrote {args.out}")
+        return
     if args.workdir:
         args.workdir.mkdir(parents=True, exist_ok=True)
         results = run_benchmark(args, args.workdir)

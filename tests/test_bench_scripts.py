@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from etl import db
 from etl.ingest import ingest
 from etl.places import locate_article
 
@@ -131,3 +133,24 @@ def test_run_writes_every_figure_for_a_tiny_corpus(tmp_path: Path) -> None:
     for page in ["/pingan/metric_comparison", "/pingan/city_scorecard", "/pingan/paragraphs?"]:
         assert f"`{page}" in text
     assert "etl/pipeline.py" in text and "build_document" in text
+
+
+def test_latency_of_a_loaded_database_upgrades_it_first(tmp_path: Path, seeded_db_path) -> None:
+    """`--latency-of`: a database one revision behind is brought up to date, then served."""
+    database = tmp_path / "pingan.sqlite"
+    shutil.copyfile(seeded_db_path, database)
+    engine = db.make_engine(db.database_url(database))
+    previous = db.script_directory().get_revision(db.head_revision()).down_revision
+    db.downgrade(engine, previous)
+    results = tmp_path / "LATENCY.md"
+    command = [sys.executable, str(RUN), "--latency-of", str(database), "--requests", "3"]
+    run = subprocess.run(
+        [*command, "--out", str(results)], capture_output=True, text=True, check=False
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    assert db.current_revision(engine) == db.head_revision()
+    engine.dispose()
+    text = results.read_text(encoding="utf-8")
+    assert "Database: 5 documents" in text
+    for page in ["/pingan/metric_comparison", "/pingan/city_scorecard", "/pingan/paragraphs?"]:
+        assert re.search(rf"`{re.escape(page)}[^`]*` \| [\d,]+ \| 3 \| \d", text)
