@@ -253,6 +253,7 @@ class Run:
     started: float
     # writes found while reading files (an error, one more path), made by the one writer
     queued: list[Callable[[Connection], None]] = field(default_factory=list)
+    changed_cities: set[str] = field(default_factory=set)  # their comparisons are refreshed
 
     @property
     def id(self) -> int:
@@ -286,9 +287,9 @@ class Run:
                     errors=self.summary.failed,
                 )
             )
-            refresh_counts(connection)
             if self.summary.loaded + self.summary.refreshed:
-                refresh_materialised(connection)
+                refresh_counts(connection)
+                refresh_materialised(connection, self.changed_cities)
         if self.summary.loaded + self.summary.refreshed:
             optimize_fulltext(engine)
         return self.summary
@@ -339,6 +340,7 @@ def write_built(
             if known is not None and outcome.document_id is not None:
                 known.record(outcome)
             run.count(outcome.outcome, outcome.characters)
+            run.changed_cities |= outcome.cities
 
 
 @dataclass(frozen=True)
@@ -352,6 +354,7 @@ class Written:
     sha256: str = ""
     pipeline_version: str | None = None
     paths: tuple[str, ...] = ()
+    cities: frozenset[str] = frozenset()  # whose comparisons change
 
 
 def batched(items: Iterable[Built], size: int) -> Iterator[list[Built]]:
@@ -378,12 +381,12 @@ def write_one(connection: Connection, built: Built, run_id: int, known: Known | 
     if record is None:
         write_error(connection, run_id, built.job.source.path, built.error or "unknown error")
         return Written("failed")
+    retire = known is None or record.path in known.path_names
+    cities = previous_cities(connection, record.path if retire else None, built.job.replacing)
+    if record.report_city:
+        cities.add(record.report_city)
     document_id = write_document(
-        connection,
-        record,
-        run_id,
-        replacing=built.job.replacing,
-        retire=known is None or record.path in known.path_names,
+        connection, record, run_id, replacing=built.job.replacing, retire=retire
     )
     paths = [record.path]
     if known is not None:
@@ -398,7 +401,24 @@ def write_one(connection: Connection, built: Built, run_id: int, known: Known | 
         record.sha256,
         record.pipeline_version,
         tuple(paths),
+        frozenset(cities),
     )
+
+
+def previous_cities(connection: Connection, path: str | None, replacing: int | None) -> set[str]:
+    """The cities of what a write replaces: the stored document derived again, or the one its
+    path held. Their comparisons change too."""
+    if replacing is not None:
+        query = select(Document.report_city).where(Document.id == replacing)
+    elif path is not None:
+        query = (
+            select(Document.report_city)
+            .join(DocumentPath, DocumentPath.document_id == Document.id)
+            .where(DocumentPath.path == path)
+        )
+    else:
+        return set()
+    return {city for (city,) in connection.execute(query) if city}
 
 
 def build_all(jobs_to_build: Iterable[Job], jobs: int) -> Iterator[Built]:

@@ -2,12 +2,13 @@
 
 import shutil
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from etl.fingerprint import pipeline_version
 from etl.load import load_files, refresh_documents
 from etl.models import Document, DocumentPath, EtlRun, LoadError, Paragraph
 from etl.read import find_article_files
+from etl.views import refresh_materialised
 from tests.conftest import SEEDS
 
 
@@ -218,3 +219,42 @@ def test_a_document_the_database_refuses_fails_alone_and_its_batch_still_loads(e
     assert paths == {str(p) for p in corpus.iterdir()} - {str(refused)}
     assert orphans == 0
     assert count(engine, Paragraph) > 0
+
+
+MATERIALISED = ("metric_comparison", "city_scorecard", "claim_conflicts")
+
+
+def materialised_rows(engine) -> dict[str, list[tuple]]:
+    with engine.connect() as connection:
+        return {
+            name: sorted(map(tuple, connection.execute(text(f'SELECT * FROM "{name}"'))), key=repr)
+            for name in MATERIALISED
+        }
+
+
+def test_a_load_refills_the_comparisons_of_the_cities_it_touched_as_a_full_refill_would(
+    engine, tmp_path
+):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus)
+    load_files(engine, list(find_article_files([corpus])))
+    before = materialised_rows(engine)
+    # 临夏's file now holds 汕头's article (a new version of the path), and 贵阳's article was
+    # built by an older pipeline: both cities of the first, and the third, must be refilled.
+    shantou = (SEEDS / "003_80641e2bde794d19.txt").read_bytes()
+    (corpus / "000_fbda36688ec5e78f.txt").write_bytes(shantou + "\n补记。\n".encode())
+    with engine.begin() as connection:
+        connection.execute(
+            update(Document)
+            .where(Document.report_city == "贵阳市")
+            .values(pipeline_version="older")
+        )
+    summary = load_files(engine, list(find_article_files([corpus])))
+    assert (summary.loaded, summary.refreshed) == (1, 1)
+    after = materialised_rows(engine)
+    with engine.begin() as connection:
+        refresh_materialised(connection)
+    assert materialised_rows(engine) == after
+    assert after != before
+    assert "临夏市" in {row[3] for row in before["metric_comparison"]}
+    assert "临夏市" not in {row[3] for row in after["metric_comparison"]}
