@@ -258,3 +258,35 @@ def test_a_load_refills_the_comparisons_of_the_cities_it_touched_as_a_full_refil
     assert after != before
     assert "临夏市" in {row[3] for row in before["metric_comparison"]}
     assert "临夏市" not in {row[3] for row in after["metric_comparison"]}
+
+
+def fulltext_segments(engine) -> int:
+    """Segments in the FTS5 index, from its structure record (row 10 of the _data table): a
+    4-byte cookie, then the number of levels and the number of segments, as varints."""
+    with engine.connect() as connection:
+        block = connection.execute(
+            text("SELECT block FROM paragraphs_fts_data WHERE id = 10")
+        ).scalar_one()
+    numbers, value = [], 0
+    for byte in block[4:]:
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            numbers.append(value)
+            value = 0
+            if len(numbers) == 2:
+                return numbers[1]
+    raise AssertionError("unreadable FTS5 structure record")
+
+
+def test_only_a_load_of_a_good_share_of_the_corpus_merges_the_fulltext_index(engine, tmp_path):
+    seed = (SEEDS / "002_4d1602843caf5288.txt").read_bytes()
+    reprints = []
+    for number in range(13):
+        reprint = tmp_path / f"reprint-{number:02}.txt"
+        reprint.write_bytes(seed + f"\n第{number}次转载。\n".encode())
+        reprints.append(reprint)
+    load_files(engine, reprints[:6])
+    load_files(engine, reprints[6:12])  # half of the corpus: merged into one segment
+    assert fulltext_segments(engine) == 1
+    load_files(engine, reprints[12:])  # 1 of 13 documents: a segment of its own, for automerge
+    assert fulltext_segments(engine) == 2
