@@ -97,6 +97,33 @@ def test_metric_coverage_counts_cities_and_documents(seeded_engine):
     assert all(r["name_zh"] and r["name_en"] for r in rows.values())
 
 
+def test_metric_counts_are_those_of_the_indicators(seeded_engine):
+    """The counts that `sql/refresh_counts.sql` stores, against the indicators counted here."""
+    with seeded_engine.connect() as connection:
+        stored = {
+            code: counts
+            for code, *counts in connection.execute(
+                text("SELECT code, city_count, document_count, indicator_count FROM metrics")
+            )
+        }
+        claims = connection.execute(
+            text(
+                "SELECT i.metric, d.report_city, i.document_id FROM indicators AS i "
+                "JOIN documents AS d ON d.id = i.document_id"
+            )
+        ).all()
+    counted = {
+        code: [
+            len({city for metric, city, _ in claims if metric == code and city is not None}),
+            len({document for metric, _, document in claims if metric == code}),
+            sum(1 for metric, _, _ in claims if metric == code),
+        ]
+        for code in stored
+    }
+    assert stored == counted
+    assert sum(counts[2] for counts in stored.values()) > 50
+
+
 def test_claim_conflicts_pairs_disagreeing_claims_and_skips_agreeing_repeats(seeded_engine):
     rows = view_rows(seeded_engine, "SELECT * FROM claim_conflicts")
     for row in rows:
