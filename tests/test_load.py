@@ -221,7 +221,7 @@ def test_a_document_the_database_refuses_fails_alone_and_its_batch_still_loads(e
     assert count(engine, Paragraph) > 0
 
 
-MATERIALISED = ("metric_comparison", "city_scorecard", "claim_conflicts")
+MATERIALISED = ("comparable_claims", "metric_comparison", "city_scorecard", "claim_conflicts")
 
 
 def materialised_rows(engine) -> dict[str, list[tuple]]:

@@ -39,7 +39,12 @@ def test_migrated_database_has_exactly_the_view_files(engine):
 
     views, tables = set(inspect(engine).get_view_names()), set(inspect(engine).get_table_names())
     materialised = {name for name in VIEW_NAMES if name in tables}
-    assert materialised == {"metric_comparison", "city_scorecard", "claim_conflicts"}
+    assert materialised == {
+        "metric_comparison",
+        "city_scorecard",
+        "claim_conflicts",
+        "comparable_claims",
+    }
     assert views == (set(VIEW_NAMES) - materialised) | {query_view(n) for n in materialised}
 
 
@@ -175,6 +180,7 @@ def test_views_read_through_sqlalchemy_as_a_bi_tool_would(seeded_engine, name):
         ("metric_comparison", ["indicator_id"]),
         ("city_scorecard", ["city"]),
         ("claim_conflicts", ["indicator_id_a", "indicator_id_b"]),
+        ("comparable_claims", ["indicator_id"]),
     ],
 )
 def test_materialised_comparisons_are_keyed_so_rows_have_pages(seeded_engine, datasette, name, key):
