@@ -289,12 +289,25 @@ class Run:
                     errors=self.summary.failed,
                 )
             )
-            if self.summary.loaded + self.summary.refreshed:
+            interrupted = follows_an_interrupted_run(connection, self.id)
+            if self.summary.loaded + self.summary.refreshed or interrupted:
                 refresh_counts(connection)
-                refresh_materialised(connection, self.changed_cities)
+                refresh_materialised(connection, None if interrupted else self.changed_cities)
         if self.summary.loaded + self.summary.refreshed:
             optimize_fulltext(engine, self.summary.loaded + self.summary.refreshed)
         return self.summary
+
+
+def follows_an_interrupted_run(connection: Connection, run_id: int) -> bool:
+    """Was a run stopped (killed, or its machine lost) since the last one that finished? It may
+    have committed documents whose counts and comparisons it never refilled: refill them all."""
+    last_finished = (
+        select(func.coalesce(func.max(EtlRun.id), 0))
+        .where(EtlRun.finished_at.is_not(None), EtlRun.id < run_id)
+        .scalar_subquery()
+    )
+    unfinished = select(func.count()).where(EtlRun.id < run_id, EtlRun.id > last_finished)
+    return connection.execute(unfinished).scalar_one() > 0
 
 
 def optimize_fulltext(engine: Engine, documents_written: int) -> None:

@@ -174,6 +174,26 @@ def test_a_killed_load_leaves_a_sound_database_and_the_next_load_completes_it(
         reload = CliRunner().invoke(cli, ["load", "--db", str(path), "--jobs", "1", str(folder)])
         assert reload.exit_code == 0, f"trial {trial}: {reload.output}"
         assert table_digests(content_rows(path)) == table_digests(clean_rows), f"trial {trial}"
+        assert stale_comparisons(path) == [], f"trial {trial}"
+
+
+def stale_comparisons(db_path: Path) -> list[str]:
+    """The materialised comparisons whose rows are not what their query gives now."""
+    connection = sqlite3.connect(db_path)
+    names = [
+        name[1 : -len("_query")]
+        for (name,) in connection.execute("SELECT name FROM sqlite_master WHERE type = 'view'")
+        if name.startswith("_") and name.endswith("_query")
+    ]
+    stale = [
+        name
+        for name in names
+        if sorted(connection.execute(f'SELECT * FROM "{name}"'), key=repr)
+        != sorted(connection.execute(f'SELECT * FROM "_{name}_query"'), key=repr)
+    ]
+    connection.close()
+    assert len(names) == 4
+    return stale
 
 
 def test_check_on_a_database_without_schema_says_so(tmp_path: Path) -> None:
