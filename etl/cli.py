@@ -21,7 +21,7 @@ from rich.progress import (
 from sqlalchemy import Engine, func, inspect, select
 
 from etl import db
-from etl.load import LoadSummary, ProgressCallback, load_files
+from etl.load import FINISHING, LoadSummary, ProgressCallback, load_files
 from etl.models import Base
 from etl.read import find_article_files
 
@@ -143,7 +143,7 @@ def run_exclusively(
 def with_progress(total: int, work: Callable[[ProgressCallback], LoadSummary]) -> LoadSummary:
     """A progress bar with files done, characters per second and the time left."""
     with Progress(
-        TextColumn("loading"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("files"),
@@ -153,11 +153,14 @@ def with_progress(total: int, work: Callable[[ProgressCallback], LoadSummary]) -
         console=console,
         transient=not console.is_terminal,
     ) as progress:
-        task = progress.add_task("load", total=total, rate="")
+        task = progress.add_task("loading", total=total, rate="")
         characters = 0
 
-        def advance(_outcome: str, chars: int) -> None:
+        def advance(outcome: str, chars: int) -> None:
             nonlocal characters
+            if outcome == FINISHING:
+                progress.update(task, description="counting, refilling comparisons")
+                return
             characters += chars
             elapsed = progress.tasks[task].elapsed or 0.0
             rate = f"{characters / elapsed:,.0f} chars/s" if elapsed else ""

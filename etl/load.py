@@ -70,7 +70,9 @@ COUNTS_SQL = ROOT / "sql" / "refresh_counts.sql"
 # A load that writes at least this share of the documents merges the full-text index into one.
 OPTIMIZE_SHARE = 0.1
 ProgressCallback = Callable[[str, int], None]
-"""Called after each file with its outcome ('loaded', 'skipped', 'failed') and its characters."""
+"""Called after each file with its outcome ('loaded', 'skipped', 'failed') and its characters,
+then once with FINISHING when the files are done and the counts and comparisons are refilled."""
+FINISHING = "finishing"
 
 
 @dataclass
@@ -275,7 +277,8 @@ class Run:
         return queued
 
     def finish(self, engine: Engine, _written: None) -> LoadSummary:
-        self.summary.seconds = time.perf_counter() - self.started
+        if self.on_progress:
+            self.on_progress(FINISHING, 0)
         with engine.begin() as connection:
             for write in self.take_queued():
                 write(connection)
@@ -295,6 +298,7 @@ class Run:
                 refresh_materialised(connection, None if interrupted else self.changed_cities)
         if self.summary.loaded + self.summary.refreshed:
             optimize_fulltext(engine, self.summary.loaded + self.summary.refreshed)
+        self.summary.seconds = time.perf_counter() - self.started
         return self.summary
 
 

@@ -5,7 +5,7 @@ import shutil
 from sqlalchemy import func, select, text, update
 
 from etl.fingerprint import pipeline_version
-from etl.load import load_files, refresh_documents
+from etl.load import FINISHING, load_files, refresh_documents
 from etl.models import Document, DocumentPath, EtlRun, LoadError, Paragraph
 from etl.read import find_article_files
 from etl.views import refresh_materialised
@@ -290,3 +290,10 @@ def test_only_a_load_of_a_good_share_of_the_corpus_merges_the_fulltext_index(eng
     assert fulltext_segments(engine) == 1
     load_files(engine, reprints[12:])  # 1 of 13 documents: a segment of its own, for automerge
     assert fulltext_segments(engine) == 2
+
+
+def test_progress_tells_each_file_then_the_finishing_step(engine):
+    calls: list[tuple[str, int]] = []
+    summary = load_files(engine, seed_files(), on_progress=lambda *call: calls.append(call))
+    assert [outcome for outcome, _ in calls] == ["loaded"] * 5 + [FINISHING]
+    assert sum(characters for _, characters in calls) == summary.characters > 0
