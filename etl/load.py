@@ -67,8 +67,9 @@ INDICATOR_FIELDS = (
 # load advance and a crash loses little work (what it loses is loaded again by the next run).
 BATCH_DOCUMENTS = 50
 COUNTS_SQL = ROOT / "sql" / "refresh_counts.sql"
-# A load that writes at least this share of the documents merges the full-text index into one.
-OPTIMIZE_SHARE = 0.1
+# A load that writes at least this share of the documents is a large one: it refills every
+# comparison at once (as fast as city by city then) and merges the full-text index into one.
+LARGE_LOAD_SHARE = 0.1
 ProgressCallback = Callable[[str, int], None]
 """Called after each file with its outcome ('loaded', 'skipped', 'failed') and its characters,
 then once with FINISHING when the files are done and the counts and comparisons are refilled."""
@@ -279,6 +280,7 @@ class Run:
     def finish(self, engine: Engine, _written: None) -> LoadSummary:
         if self.on_progress:
             self.on_progress(FINISHING, 0)
+        written = self.summary.loaded + self.summary.refreshed
         with engine.begin() as connection:
             for write in self.take_queued():
                 write(connection)
@@ -287,19 +289,27 @@ class Run:
                 .where(EtlRun.id == self.id)
                 .values(
                     finished_at=now(),
-                    documents_loaded=self.summary.loaded + self.summary.refreshed,
+                    documents_loaded=written,
                     documents_skipped=self.summary.skipped,
                     errors=self.summary.failed,
                 )
             )
             interrupted = follows_an_interrupted_run(connection, self.id)
-            if self.summary.loaded + self.summary.refreshed or interrupted:
+            large = is_large_load(connection, written)
+            if written or interrupted:
                 refresh_counts(connection)
-                refresh_materialised(connection, None if interrupted else self.changed_cities)
-        if self.summary.loaded + self.summary.refreshed:
-            optimize_fulltext(engine, self.summary.loaded + self.summary.refreshed)
+                every_city = large or interrupted
+                refresh_materialised(connection, None if every_city else self.changed_cities)
+        if large:
+            optimize_fulltext(engine)
         self.summary.seconds = time.perf_counter() - self.started
         return self.summary
+
+
+def is_large_load(connection: Connection, written: int) -> bool:
+    """Did the run write at least LARGE_LOAD_SHARE of the documents?"""
+    documents = connection.execute(select(func.count()).select_from(Document)).scalar_one()
+    return written > 0 and written >= LARGE_LOAD_SHARE * documents
 
 
 def follows_an_interrupted_run(connection: Connection, run_id: int) -> bool:
@@ -314,18 +324,15 @@ def follows_an_interrupted_run(connection: Connection, run_id: int) -> bool:
     return connection.execute(unfinished).scalar_one() > 0
 
 
-def optimize_fulltext(engine: Engine, documents_written: int) -> None:
-    """After a load that wrote a good share of the corpus, merge the FTS5 index's segments into
-    one, so searches stay fast as the corpus grows (sqlite-utils finds the index that Datasette
-    uses for the table). A smaller load leaves merging to FTS5's automerge: `optimize` rewrites
-    the whole index, 8 s at 50,000 documents however few were added. PostgreSQL's GIN index
-    needs no such step."""
+def optimize_fulltext(engine: Engine) -> None:
+    """Merge the FTS5 index's segments into one after a large load, so searches stay fast as the
+    corpus grows (sqlite-utils finds the index that Datasette uses for the table). A smaller
+    load leaves merging to FTS5's automerge: `optimize` rewrites the whole index, 8 s at 50,000
+    documents however few were added. PostgreSQL's GIN index needs no such step."""
     if engine.dialect.name != "sqlite":
         return
     with engine.connect() as connection:
-        documents = connection.execute(select(func.count()).select_from(Document)).scalar_one()
-        if documents_written >= documents * OPTIMIZE_SHARE:
-            sqlite_utils.Database(connection.connection.driver_connection)["paragraphs"].optimize()
+        sqlite_utils.Database(connection.connection.driver_connection)["paragraphs"].optimize()
 
 
 def start_run(engine: Engine, files_seen: int, on_progress: ProgressCallback | None) -> Run:

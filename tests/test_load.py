@@ -237,6 +237,10 @@ def test_a_load_refills_the_comparisons_of_the_cities_it_touched_as_a_full_refil
 ):
     corpus = tmp_path / "corpus"
     shutil.copytree(SEEDS, corpus)
+    jinzhong = (SEEDS / "004_f2ba3c753fc53041.txt").read_bytes()
+    for number in range(20):  # so that two documents are a small load, refilled city by city
+        reprint = jinzhong + f"\n第{number}次转载。\n".encode()
+        (corpus / f"reprint-{number:02}.txt").write_bytes(reprint)
     load_files(engine, list(find_article_files([corpus])))
     before = materialised_rows(engine)
     # 临夏's file now holds 汕头's article (a new version of the path), and 贵阳's article was
