@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import sqlite_utils
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
@@ -66,6 +66,8 @@ INDICATOR_FIELDS = (
 # Documents a transaction: enough that commits cost little, few enough that a reader sees the
 # load advance and a crash loses little work (what it loses is loaded again by the next run).
 BATCH_DOCUMENTS = 50
+# Files whose bytes and paths are looked up in the database with one query each.
+LOOKUP_FILES = 500
 COUNTS_SQL = ROOT / "sql" / "refresh_counts.sql"
 # A load that writes at least this share of the documents is a large one: it refills every
 # comparison at once (as fast as city by city then) and merges the full-text index into one.
@@ -74,6 +76,7 @@ ProgressCallback = Callable[[str, int], None]
 """Called after each file with its outcome ('loaded', 'skipped', 'failed') and its characters,
 then once with FINISHING when the files are done and the counts and comparisons are refilled."""
 FINISHING = "finishing"
+T = TypeVar("T")
 
 
 @dataclass
@@ -103,6 +106,7 @@ class Job:
     source: SourceFile
     replacing: int | None = None
     encoding: str | None = None
+    retire: bool = True  # False: the path is new, so no older document of it is to be retired
 
 
 @dataclass(frozen=True)
@@ -116,39 +120,58 @@ class Built:
 
 @dataclass
 class Known:
-    """What the database already holds, read once per run so that skipping costs no queries."""
+    """What the loader knows of the bytes and paths it meets: what the database held at the last
+    look-up, and what this run has sent to be written since.
 
-    documents: dict[str, tuple[int, str | None]]  # sha256 -> (id, pipeline_version)
-    paths: set[tuple[int, str]]
+    The database is asked about one chunk of files at a time (LOOKUP_FILES), never read whole:
+    memory stays flat however many documents it holds. This run's documents are remembered
+    until a look-up can see them committed; those still being built stay, so that the same bytes
+    met again are not built twice.
+    """
+
+    # sha256 -> (id, pipeline version) of this chunk's bytes
+    stored: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    stored_paths: set[tuple[int, str]] = field(default_factory=set)  # (document id, path)
+    stored_path_names: set[str] = field(default_factory=set)
+    # sha256 -> (id, version) of this run's documents; id 0 while new bytes are being built
+    in_run: dict[str, tuple[int, str | None]] = field(default_factory=dict)
+    committed: set[str] = field(default_factory=set)  # of in_run, those written and committed
     # more paths of bytes that are being built in this run (their document has no id yet)
     pending_paths: dict[str, list[str]] = field(default_factory=dict)
-    path_names: set[str] = field(default_factory=set)  # the paths of `paths`
 
-    def __post_init__(self) -> None:
-        self.path_names.update(path for _, path in self.paths)
+    def look_up(self, connection: Connection, sources: Sequence[SourceFile]) -> None:
+        """Ask the database about these files' bytes and paths; forget what it now holds."""
+        for sha256 in self.committed:
+            self.in_run.pop(sha256, None)
+        self.committed.clear()
+        hashes = {source.sha256 for source in sources}
+        self.stored = {
+            sha: (id_, version)
+            for id_, sha, version in connection.execute(
+                select(Document.id, Document.sha256, Document.pipeline_version).where(
+                    Document.sha256.in_(hashes)
+                )
+            )
+        }
+        self.stored_paths = {
+            (id_, path)
+            for id_, path in connection.execute(
+                select(DocumentPath.document_id, DocumentPath.path).where(
+                    DocumentPath.path.in_({source.path for source in sources})
+                )
+            )
+        }
+        self.stored_path_names = {path for _, path in self.stored_paths}
 
-    def add_path(self, document_id: int, path: str) -> None:
-        self.paths.add((document_id, path))
-        self.path_names.add(path)
+    def document(self, sha256: str) -> tuple[int, str | None] | None:
+        return self.in_run.get(sha256) or self.stored.get(sha256)
 
     def record(self, written: Written) -> None:
         """A document written and committed in this run."""
         assert written.document_id is not None
-        self.documents[written.sha256] = (written.document_id, written.pipeline_version)
-        for path in written.paths:
-            self.add_path(written.document_id, path)
+        self.in_run[written.sha256] = (written.document_id, written.pipeline_version)
+        self.committed.add(written.sha256)
         self.pending_paths.pop(written.sha256, None)
-
-    @classmethod
-    def read(cls, connection: Connection) -> Known:
-        documents = {
-            sha: (id_, version)
-            for id_, sha, version in connection.execute(
-                select(Document.id, Document.sha256, Document.pipeline_version)
-            )
-        }
-        paths = set(connection.execute(select(DocumentPath.document_id, DocumentPath.path)).all())
-        return cls(documents, {(id_, path) for id_, path in paths})
 
 
 def now() -> datetime:
@@ -178,15 +201,15 @@ def load_files(
 ) -> LoadSummary:
     """Load files: new bytes become documents, known bytes built by an older pipeline are
     derived again from the file, the rest are skipped (gaining their path if it is new)."""
-    with engine.connect() as connection:
-        known = Known.read(connection)
+    files = list(dict.fromkeys(files))  # a path named twice is one file
+    known = Known()
     run = start_run(engine, len(files), on_progress)
     version = pipeline_version()
 
-    def jobs_for_files() -> Iterator[Job]:
-        for path in files:
+    def readable(chunk: Sequence[Path]) -> Iterator[SourceFile]:
+        for path in chunk:
             try:
-                source = read_source_file(path)
+                yield read_source_file(path)
             except (OSError, RejectedFile) as error:
                 reason = (
                     str(error)
@@ -197,25 +220,30 @@ def load_files(
                     lambda c, path=str(path), reason=reason: write_error(c, run.id, path, reason)
                 )
                 run.count("failed")
-                continue
-            found = known.documents.get(source.sha256)
-            if found is None:
-                known.documents[source.sha256] = (0, version)
-                yield Job(source)
-                continue
-            document_id, built_by = found
-            if not document_id:
-                known.pending_paths.setdefault(source.sha256, []).append(source.path)
-                run.count("skipped")
-                continue
-            if (document_id, source.path) not in known.paths:
-                known.add_path(document_id, source.path)
-                run.queue(lambda c, d=document_id, p=source.path: add_path(c, d, p, run.id))
-            if built_by == version:
-                run.count("skipped")
-                continue
-            known.documents[source.sha256] = (document_id, version)
-            yield Job(source, replacing=document_id)
+
+    def jobs_for_files() -> Iterator[Job]:
+        for chunk in batched(files, LOOKUP_FILES):
+            sources = list(readable(chunk))
+            with engine.connect() as connection:
+                known.look_up(connection, sources)
+            for source in sources:
+                found = known.document(source.sha256)
+                if found is None:
+                    known.in_run[source.sha256] = (0, version)
+                    yield Job(source, retire=source.path in known.stored_path_names)
+                    continue
+                document_id, built_by = found
+                if not document_id:
+                    known.pending_paths.setdefault(source.sha256, []).append(source.path)
+                    run.count("skipped")
+                    continue
+                if (document_id, source.path) not in known.stored_paths:
+                    run.queue(lambda c, d=document_id, p=source.path: add_path(c, d, p, run.id))
+                if built_by == version:
+                    run.count("skipped")
+                    continue
+                known.in_run[source.sha256] = (document_id, version)
+                yield Job(source, replacing=document_id)
 
     built = build_all(jobs_for_files(), jobs)
     return run.finish(engine, write_built(engine, run, built, known))
@@ -387,7 +415,7 @@ class Written:
     cities: frozenset[str] = frozenset()  # whose comparisons change
 
 
-def batched(items: Iterable[Built], size: int) -> Iterator[list[Built]]:
+def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
     """itertools.batched, which Python 3.11 lacks."""
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -411,7 +439,7 @@ def write_one(connection: Connection, built: Built, run_id: int, known: Known | 
     if record is None:
         write_error(connection, run_id, built.job.source.path, built.error or "unknown error")
         return Written("failed")
-    retire = known is None or record.path in known.path_names
+    retire = built.job.retire
     cities = previous_cities(connection, record.path if retire else None, built.job.replacing)
     if record.report_city:
         cities.add(record.report_city)
@@ -421,7 +449,7 @@ def write_one(connection: Connection, built: Built, run_id: int, known: Known | 
     paths = [record.path]
     if known is not None:
         for path in known.pending_paths.get(record.sha256, []):
-            if (document_id, path) not in known.paths and path not in paths:
+            if path not in paths:
                 add_path(connection, document_id, path, run_id)
                 paths.append(path)
     return Written(

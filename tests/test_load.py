@@ -2,10 +2,12 @@
 
 import shutil
 
+import pytest
 from sqlalchemy import func, select, text, update
 
+from etl import load
 from etl.fingerprint import pipeline_version
-from etl.load import FINISHING, load_files, refresh_documents
+from etl.load import FINISHING, Known, Written, load_files, refresh_documents
 from etl.models import Document, DocumentPath, EtlRun, LoadError, Paragraph
 from etl.read import find_article_files
 from etl.views import refresh_materialised
@@ -53,6 +55,48 @@ def test_second_load_adds_nothing(engine):
     assert count(engine, Document) == 5
     assert count(engine, Paragraph) == paragraphs
     assert count(engine, EtlRun) == 2
+
+
+@pytest.mark.parametrize(("lookup_files", "batch_documents"), [(1, 1), (2, 1), (1, 50), (500, 50)])
+def test_files_looked_up_a_chunk_at_a_time_load_as_if_known_at_once(
+    engine, tmp_path, monkeypatch, lookup_files, batch_documents
+):
+    """The database is asked about a chunk of files at a time. Copies of the same bytes, in the
+    same chunk or a later one, while the first is being built or after it was committed, are
+    one document with every path; a path named twice is one file."""
+    monkeypatch.setattr(load, "LOOKUP_FILES", lookup_files)
+    monkeypatch.setattr(load, "BATCH_DOCUMENTS", batch_documents)
+    seeds = seed_files()
+    files = []
+    for name, seed in [("a", 0), ("b", 1), ("c", 0), ("d", 2), ("e", 1), ("f", 0)]:
+        files.append(tmp_path / f"{name}.txt")
+        files[-1].write_bytes(seeds[seed].read_bytes())
+    first = load_files(engine, [*files, files[0]])
+    assert (first.files_seen, first.loaded, first.skipped, first.failed) == (6, 3, 3, 0)
+    again = load_files(engine, [files[5], *files])
+    assert (again.files_seen, again.loaded, again.skipped) == (6, 0, 6)
+    with engine.connect() as connection:
+        paths = connection.execute(
+            select(Document.sha256, DocumentPath.path)
+            .join(DocumentPath)
+            .order_by(DocumentPath.path)
+        ).all()
+    assert [path for _, path in paths] == [str(file) for file in files]
+    by_path = dict((path, sha) for sha, path in paths)
+    assert by_path[str(files[0])] == by_path[str(files[2])] == by_path[str(files[5])]
+    assert by_path[str(files[1])] == by_path[str(files[4])] != by_path[str(files[0])]
+    assert count(engine, Document) == 3
+
+
+def test_known_forgets_committed_documents_at_the_next_look_up(engine):
+    """What the database holds is asked again, not kept: memory stays flat as the corpus grows."""
+    known = Known(in_run={"built": (0, "v"), "building": (0, "v")})
+    known.record(Written("loaded", document_id=1, sha256="built", pipeline_version="v"))
+    assert known.document("built") == (1, "v")
+    with engine.connect() as connection:
+        known.look_up(connection, [])
+    assert known.in_run == {"building": (0, "v")}
+    assert known.document("built") is None  # not in this (empty) database
 
 
 def test_bad_file_is_recorded_and_does_not_stop_the_others(engine, tmp_path):
