@@ -1,4 +1,4 @@
-"""Load stage: write documents into the database, one transaction each, and record the run.
+"""Load stage: write documents into the database, 50 to a transaction, and record the run.
 
 Documents are built (decoded, described, segmented, mined for indicators) by `etl.pipeline`, in
 worker processes when `jobs` > 1; this module is the one writer. A file that fails is recorded in
@@ -66,8 +66,10 @@ INDICATOR_FIELDS = (
 # Documents a transaction: enough that commits cost little, few enough that a reader sees the
 # load advance and a crash loses little work (what it loses is loaded again by the next run).
 BATCH_DOCUMENTS = 50
-# Files whose bytes and paths are looked up in the database with one query each.
+# Files whose bytes and paths are looked up in the database with one query each: so many, or
+# fewer when their bytes (held until they are built) reach LOOKUP_BYTES.
 LOOKUP_FILES = 500
+LOOKUP_BYTES = 8_000_000
 COUNTS_SQL = ROOT / "sql" / "refresh_counts.sql"
 # A load that writes at least this share of the documents is a large one: it refills every
 # comparison at once (as fast as city by city then) and merges the full-text index into one.
@@ -206,8 +208,8 @@ def load_files(
     run = start_run(engine, len(files), on_progress)
     version = pipeline_version()
 
-    def readable(chunk: Sequence[Path]) -> Iterator[SourceFile]:
-        for path in chunk:
+    def readable() -> Iterator[SourceFile]:
+        for path in files:
             try:
                 yield read_source_file(path)
             except (OSError, RejectedFile) as error:
@@ -222,8 +224,7 @@ def load_files(
                 run.count("failed")
 
     def jobs_for_files() -> Iterator[Job]:
-        for chunk in batched(files, LOOKUP_FILES):
-            sources = list(readable(chunk))
+        for sources in lookup_chunks(readable()):
             with engine.connect() as connection:
                 known.look_up(connection, sources)
             for source in sources:
@@ -247,6 +248,20 @@ def load_files(
 
     built = build_all(jobs_for_files(), jobs)
     return run.finish(engine, write_built(engine, run, built, known))
+
+
+def lookup_chunks(sources: Iterable[SourceFile]) -> Iterator[list[SourceFile]]:
+    """The files in chunks of LOOKUP_FILES, or fewer when their bytes reach LOOKUP_BYTES."""
+    chunk: list[SourceFile] = []
+    size = 0
+    for source in sources:
+        chunk.append(source)
+        size += len(source.data)
+        if len(chunk) >= LOOKUP_FILES or size >= LOOKUP_BYTES:
+            yield chunk
+            chunk, size = [], 0
+    if chunk:
+        yield chunk
 
 
 def refresh_documents(

@@ -9,7 +9,7 @@ from etl import load
 from etl.fingerprint import pipeline_version
 from etl.load import FINISHING, Known, Written, load_files, refresh_documents
 from etl.models import Document, DocumentPath, EtlRun, LoadError, Paragraph
-from etl.read import find_article_files
+from etl.read import SourceFile, find_article_files
 from etl.views import refresh_materialised
 from tests.conftest import SEEDS
 
@@ -86,6 +86,17 @@ def test_files_looked_up_a_chunk_at_a_time_load_as_if_known_at_once(
     assert by_path[str(files[0])] == by_path[str(files[2])] == by_path[str(files[5])]
     assert by_path[str(files[1])] == by_path[str(files[4])] != by_path[str(files[0])]
     assert count(engine, Document) == 3
+
+
+def test_files_are_looked_up_in_chunks_bounded_by_count_and_by_bytes(monkeypatch):
+    """A chunk's bytes are held until its files are built: large files make smaller chunks."""
+    monkeypatch.setattr(load, "LOOKUP_FILES", 3)
+    monkeypatch.setattr(load, "LOOKUP_BYTES", 10)
+    sources = [
+        SourceFile(f"{i}.txt", b"x" * size, str(i)) for i, size in enumerate([1, 1, 1, 1, 9, 1, 4])
+    ]
+    chunks = [[len(source.data) for source in chunk] for chunk in load.lookup_chunks(sources)]
+    assert chunks == [[1, 1, 1], [1, 9], [1, 4]]
 
 
 def test_known_forgets_committed_documents_at_the_next_look_up(engine):
