@@ -125,7 +125,7 @@ class Known:
     """What the loader knows of the bytes and paths it meets: what the database held at the last
     look-up, and what this run has sent to be written since.
 
-    The database is asked about one chunk of files at a time (LOOKUP_FILES), never read whole:
+    The database is asked about one chunk of files at a time (`lookup_chunks`), never read whole:
     memory stays flat however many documents it holds. This run's documents are remembered
     until a look-up can see them committed; those still being built stay, so that the same bytes
     met again are not built twice.
