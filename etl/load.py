@@ -16,7 +16,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 from sqlalchemy import Connection, Engine, delete, func, insert, select, text, update
@@ -78,7 +78,6 @@ ProgressCallback = Callable[[str, int], None]
 """Called after each file with its outcome ('loaded', 'skipped', 'failed') and its characters,
 then once with FINISHING when the files are done and the counts and comparisons are refilled."""
 FINISHING = "finishing"
-T = TypeVar("T")
 
 
 @dataclass
@@ -432,7 +431,7 @@ class Written:
     cities: frozenset[str] = frozenset()  # whose comparisons change
 
 
-def batched(items: Iterable[T], size: int) -> Iterator[list[T]]:
+def batched(items: Iterable[Built], size: int) -> Iterator[list[Built]]:
     """itertools.batched, which Python 3.11 lacks."""
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
