@@ -2,7 +2,8 @@
 
 `db/metadata.yaml` says how the site looks; `sql/schema.yaml` describes every table, view and
 column; `sql/queries/*.sql` are the canned queries (their header comment gives title and
-description). This module merges the three, so nothing is described twice.
+description). This module merges the three, so nothing is described twice. `db/templates/`
+holds the one template the site overrides.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from datasette.app import Datasette
 from etl.db import ROOT
 
 SITE_DIR = ROOT / "db"
+TEMPLATES_DIR = SITE_DIR / "templates"
 SCHEMA_FILE = ROOT / "sql" / "schema.yaml"
 QUERIES_DIR = ROOT / "sql" / "queries"
 CONFIG_DATABASE_NAME = "pingan"
@@ -62,4 +64,5 @@ def make_datasette(db_path: Path) -> Datasette:
         files=[str(db_path)],
         metadata=site_metadata(Path(db_path).stem),
         settings=site_settings(),
+        template_dir=str(TEMPLATES_DIR),
     )
