@@ -100,7 +100,7 @@ def table_rows(display_rows: list[list[dict]]) -> Markup:
                 css_classes[column] = str(escape(to_css_class(column)))
             html.append(
                 f'<td class="col-{css_classes[column]} type-{escape(cell["value_type"])}">'
-                f'{escape(cell["value"])}</td>'
+                f"{escape(cell['value'])}</td>"
             )
         html.append("</tr>")
     return Markup("".join(html))
