@@ -27,15 +27,20 @@ of a metric_comparison page (50 rows of 27 columns). The markup is Datasette's o
 
 `startup` blocks datasette-render-markdown, which datasette-dashboards brings in: no column of
 ours holds Markdown (nor does any dashboard chart), yet its `render_cell` looked up the plugin
-configuration for every cell of every page, 6-8% of a table page's time.
+configuration for every cell of every page, 6-8% of a table page's time. It also has a page's
+column facets counted side by side: Datasette 0.65 runs them one after another, and the five of
+metric_comparison were a third of its page.
 """
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import re
 from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
+from datasette.facets import ColumnFacet
 from datasette.plugins import pm
 from datasette.utils import tilde_decode, to_css_class
 from markupsafe import Markup, escape
@@ -57,6 +62,31 @@ UNUSED_PLUGINS = ("render_markdown",)
 def startup(datasette) -> None:
     for name in UNUSED_PLUGINS:
         pm.set_blocked(name)
+    ColumnFacet.facet_results = column_facets_side_by_side
+
+
+facet_results_one_by_one = ColumnFacet.facet_results
+
+
+async def column_facets_side_by_side(facet: ColumnFacet) -> tuple[list[dict], list[str]]:
+    """Datasette's own `facet_results`, run once for each facet at the same time: SQLite lets go
+    of the GIL while it counts, so the counts share the cores (and the SQL threads). The results
+    are the same, in the same order."""
+    configs = facet.get_configs()
+    if len(configs) < 2:
+        return await facet_results_one_by_one(facet)
+    counted = await asyncio.gather(
+        *(facet_results_one_by_one(with_configs(facet, [config])) for config in configs)
+    )
+    results = [result for facet_results, _ in counted for result in facet_results]
+    timed_out = [column for _, columns in counted for column in columns]
+    return results, timed_out
+
+
+def with_configs(facet: ColumnFacet, configs: list[dict]) -> ColumnFacet:
+    one = copy.copy(facet)
+    one.get_configs = lambda: configs
+    return one
 
 
 @hookimpl(trylast=True)

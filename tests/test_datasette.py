@@ -162,3 +162,35 @@ def test_table_rows_are_the_markup_of_datasettes_own_template(datasette, seeded_
         assert ours.count("<td") > 5, path
         assert len(ours) < len(theirs), f"{path}: not written by db/templates/_table.html"
         assert markup(ours) == markup(theirs), path
+
+
+def test_column_facets_are_counted_side_by_side_with_the_same_results(datasette, monkeypatch):
+    """All of a page's facet counts are under way before the first is back (Datasette alone
+    runs one after another), and they give what Datasette alone gives."""
+    from datasette.facets import ColumnFacet
+
+    from etl.datasette_plugin import facet_results_one_by_one
+
+    path = "/pingan/metric_comparison.json?_facet=direction"
+    get(datasette, path)  # startup has run
+    events: list[str] = []
+    execute = datasette.execute
+
+    async def recorded_execute(*args, **kwargs):
+        events.append("start")
+        try:
+            return await execute(*args, **kwargs)
+        finally:
+            events.append("end")
+
+    monkeypatch.setattr(datasette, "execute", recorded_execute)
+    side_by_side = get(datasette, path).json()["facet_results"]
+    assert len(side_by_side) == 6
+    assert events == ["start"] * 6 + ["end"] * 6
+
+    events.clear()
+    monkeypatch.setattr(ColumnFacet, "facet_results", facet_results_one_by_one)
+    one_by_one = get(datasette, path).json()["facet_results"]
+    assert events == ["start", "end"] * 6
+    assert side_by_side == one_by_one
+    assert all(facet["results"] for facet in one_by_one.values())
