@@ -57,6 +57,12 @@ SEARCH_QUERY = "刑事发案"
 WARM_UP_REQUESTS = 3
 MIN_REQUESTS = 5
 DERIVED = re.compile(r"(\d+) (?:loaded|refreshed)\b")
+REFERENCE_LOOP = 1_000_000
+REFERENCE_NOTE = f"""Reference ms: how long a fixed pure-Python loop \
+({REFERENCE_LOOP:,} additions, best of 3) took just before a phase. The work is the same every \
+time, so the figure is the machine's speed at that moment: on a shared machine it can differ by \
+2x within an hour, and figures taken at different reference speeds compare only after scaling \
+by it."""
 PROFILE_ROWS = 25
 
 
@@ -70,6 +76,7 @@ class CommandRun:
     peak_rss_bytes: int
     exit_code: int
     output: str
+    reference_ms: float
 
     def summary_line(self) -> str:
         return next((line for line in self.output.splitlines() if line.startswith("run ")), "")
@@ -89,10 +96,26 @@ class Latency:
     p50_ms: float
     p95_ms: float
     max_ms: float
+    reference_ms: float
+
+
+def reference_ms() -> float:
+    """Milliseconds a fixed pure-Python loop takes now, best of 3: the same work every time, so
+    a larger figure is a slower machine. The cores of a shared machine change speed from one
+    minute to the next (1.9x apart within an hour here), so every phase records it."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for number in range(REFERENCE_LOOP):
+            total += number
+        best = min(best, time.perf_counter() - started)
+    return best * 1000
 
 
 def run_measured(command: list[str], log: Path) -> CommandRun:
     """Run a command to the end; `os.wait4` gives this child's own rusage (peak RSS, CPU)."""
+    reference = reference_ms()
     with log.open("w") as output:
         started = time.perf_counter()
         process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
@@ -105,6 +128,7 @@ def run_measured(command: list[str], log: Path) -> CommandRun:
         peak_rss_bytes=usage.ru_maxrss * 1024,  # Linux reports kilobytes
         exit_code=process.returncode,
         output=log.read_text(encoding="utf-8", errors="replace"),
+        reference_ms=reference,
     )
 
 
@@ -210,6 +234,7 @@ def measure_latency(
 ) -> Latency:
     """p50, p95 and max of `requests` GETs, or of those made within the time budget (at least
     MIN_REQUESTS): a page that takes seconds would otherwise hold the benchmark for an hour."""
+    reference = reference_ms()
     for _ in range(WARM_UP_REQUESTS):
         fetch(connection, path)
     samples: list[float] = []
@@ -218,7 +243,9 @@ def measure_latency(
         samples.append(fetch(connection, path) * 1000)
     samples.sort()
     percentiles = statistics.quantiles(samples, n=100, method="inclusive")
-    return Latency(page, path, len(samples), rows, percentiles[49], percentiles[94], samples[-1])
+    return Latency(
+        page, path, len(samples), rows, percentiles[49], percentiles[94], samples[-1], reference
+    )
 
 
 def page_rows(database: Path) -> dict[str, int | None]:
@@ -348,6 +375,7 @@ class Results:
     small_corpus: CorpusStats
     jieba_seconds: float
     floor_every: int
+    floor_reference_ms: float
     rjieba_seconds: float
     first: CommandRun
     rerun: CommandRun
@@ -454,6 +482,7 @@ def loads_table(r: Results) -> str:
             f"{run.cpu_seconds:.1f}",
             rate(corpus.characters, run.seconds),
             mb(run.peak_rss_bytes),
+            f"{run.reference_ms:.0f}",
             run.summary_line(),
         )
         for name, jobs, corpus, run in loads
@@ -466,9 +495,10 @@ def loads_table(r: Results) -> str:
         "CPU s",
         "chars/s (wall)",
         "peak memory",
+        "reference ms",
         "summary line",
     )
-    return markdown_table(header, "lrrrrrrl", rows)
+    return markdown_table(header, "lrrrrrrrl", rows)
 
 
 def latency_table(latencies: list[Latency]) -> str:
@@ -481,11 +511,12 @@ def latency_table(latencies: list[Latency]) -> str:
             f"{lat.p50_ms:.1f}",
             f"{lat.p95_ms:.1f}",
             f"{lat.max_ms:.1f}",
+            f"{lat.reference_ms:.0f}",
         )
         for lat in latencies
     ]
-    header = ("page", "path", "rows", "requests", "p50 ms", "p95 ms", "max ms")
-    return markdown_table(header, "llrrrrr", rows)
+    header = ("page", "path", "rows", "requests", "p50 ms", "p95 ms", "max ms", "reference ms")
+    return markdown_table(header, "llrrrrrr", rows)
 
 
 def render(r: Results) -> str:
@@ -515,6 +546,8 @@ takes over every document (reading files and loading the dictionary excluded){
         if r.floor_every == 1
         else f"; measured on one document in {r.floor_every} and scaled by characters"
     }.
+
+{REFERENCE_NOTE} Before the floor: {r.floor_reference_ms:.0f} ms.
 
 ## Figures
 
@@ -568,7 +601,7 @@ that an earlier run loaded (its migrations brought up to date first), with the c
 - Database: {documents:,} documents, {mb(database_bytes(database))}
 
 `pingan serve` on 127.0.0.1; sequential requests on one keep-alive connection after \
-{WARM_UP_REQUESTS} warm-up requests, each whole HTML page read.
+{WARM_UP_REQUESTS} warm-up requests, each whole HTML page read. {REFERENCE_NOTE}
 
 {latency_table(latencies)}
 """
@@ -617,6 +650,7 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> Results:
 
     step("the floor: jieba alone")
     floor_every = -(-documents // FLOOR_SAMPLE)
+    floor_reference_ms = reference_ms()
     jieba_seconds = segmentation_seconds(corpus_dir, "jieba", floor_every)
     step("rjieba alone")
     rjieba_seconds = segmentation_seconds(corpus_dir, "rjieba")
@@ -648,6 +682,7 @@ def run_benchmark(args: argparse.Namespace, work: Path) -> Results:
         small_corpus=small_corpus,
         jieba_seconds=jieba_seconds,
         floor_every=floor_every,
+        floor_reference_ms=floor_reference_ms,
         rjieba_seconds=rjieba_seconds,
         first=first,
         rerun=rerun,

@@ -133,6 +133,8 @@ def test_run_writes_every_figure_for_a_tiny_corpus(tmp_path: Path) -> None:
     for page in ["/pingan/metric_comparison", "/pingan/city_scorecard", "/pingan/paragraphs?"]:
         assert f"`{page}" in text
     assert "etl/pipeline.py" in text and "build_document" in text
+    assert re.search(r"Before the floor: [1-9]\d* ms\.", text)
+    assert re.search(r"^\| first load \|.* \| [1-9]\d* \| run ", text, re.M)
 
 
 def test_latency_of_a_loaded_database_upgrades_it_first(tmp_path: Path, seeded_db_path) -> None:
@@ -153,4 +155,7 @@ def test_latency_of_a_loaded_database_upgrades_it_first(tmp_path: Path, seeded_d
     text = results.read_text(encoding="utf-8")
     assert "Database: 5 documents" in text
     for page in ["/pingan/metric_comparison", "/pingan/city_scorecard", "/pingan/paragraphs?"]:
-        assert re.search(rf"`{re.escape(page)}[^`]*` \| [\d,]+ \| 3 \| \d", text)
+        row = re.search(rf"^\| \w+ \| `{re.escape(page)}[^`]*` \| [\d,]+ \| 3 \| .*$", text, re.M)
+        assert row, page
+        assert int(row[0].split("|")[-2]) > 0  # the machine's reference speed beside it
+    assert "Reference ms:" in text
