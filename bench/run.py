@@ -59,10 +59,10 @@ MIN_REQUESTS = 5
 DERIVED = re.compile(r"(\d+) (?:loaded|refreshed)\b")
 REFERENCE_LOOP = 1_000_000
 REFERENCE_NOTE = f"""Reference ms: how long a fixed pure-Python loop \
-({REFERENCE_LOOP:,} additions, best of 3) took just before a phase. The work is the same every \
-time, so the figure is the machine's speed at that moment: on a shared machine it can differ by \
-2x within an hour, and figures taken at different reference speeds compare only after scaling \
-by it."""
+({REFERENCE_LOOP:,} additions, best of 3) took just before a phase, a sample of the machine's \
+speed at that moment (the work is the same every time). On a shared machine it moves within \
+seconds (42 to 72 ms in one minute here, while jieba's rate moved by 10%), so it cannot correct \
+a figure; it flags one taken while the machine was slow."""
 PROFILE_ROWS = 25
 
 
@@ -102,7 +102,7 @@ class Latency:
 def reference_ms() -> float:
     """Milliseconds a fixed pure-Python loop takes now, best of 3: the same work every time, so
     a larger figure is a slower machine. The cores of a shared machine change speed from one
-    minute to the next (1.9x apart within an hour here), so every phase records it."""
+    minute to the next, so every phase records it."""
     best = float("inf")
     for _ in range(3):
         started = time.perf_counter()
