@@ -27,9 +27,10 @@ of a metric_comparison page (50 rows of 27 columns). The markup is Datasette's o
 
 `startup` blocks datasette-render-markdown, which datasette-dashboards brings in: no column of
 ours holds Markdown (nor does any dashboard chart), yet its `render_cell` looked up the plugin
-configuration for every cell of every page, 6-8% of a table page's time. It also has a page's
-column facets counted side by side: Datasette 0.65 runs them one after another, and the five of
-metric_comparison were a third of its page.
+configuration for every cell of every page, 6-8% of a table page's time. It also replaces
+Datasette's `ColumnFacet.facet_results` with `column_facets_side_by_side`, the one place the plugin
+patches Datasette (pinned to 0.65.x; a test compares the two): 0.65 counts a page's column facets
+one after another, and the five of metric_comparison were a third of its page.
 """
 
 from __future__ import annotations
@@ -84,6 +85,7 @@ async def column_facets_side_by_side(facet: ColumnFacet) -> tuple[list[dict], li
 
 
 def with_configs(facet: ColumnFacet, configs: list[dict]) -> ColumnFacet:
+    """A copy of the facet that counts only `configs`."""
     one = copy.copy(facet)
     one.get_configs = lambda: configs
     return one
