@@ -72,7 +72,8 @@ LOOKUP_FILES = 500
 LOOKUP_BYTES = 8_000_000
 COUNTS_SQL = ROOT / "sql" / "refresh_counts.sql"
 # A load that writes at least this share of the documents is a large one: it refills every
-# comparison at once (as fast as city by city then) and merges the full-text index into one.
+# comparison at once (as fast as city by city then), merges the full-text index into one and
+# updates the query planner's statistics.
 LARGE_LOAD_SHARE = 0.1
 ProgressCallback = Callable[[str, int], None]
 """Called after each file with its outcome ('loaded', 'skipped', 'failed') and its characters,
@@ -346,6 +347,7 @@ class Run:
                 refresh_materialised(connection, None if every_city else self.changed_cities)
         if large:
             optimize_fulltext(engine)
+            update_planner_statistics(engine)
         self.summary.seconds = time.perf_counter() - self.started
         return self.summary
 
@@ -377,6 +379,15 @@ def optimize_fulltext(engine: Engine) -> None:
         return
     with engine.connect() as connection:
         sqlite_utils.Database(connection.connection.driver_connection)["paragraphs"].optimize()
+
+
+def update_planner_statistics(engine: Engine) -> None:
+    """ANALYZE after a large load, as both SQLite and PostgreSQL advise after bulk changes: with
+    no statistics SQLite guessed that filtering indicator_facts on a metric narrows more than on
+    a city, and read all 79,892 rows of the metric for 446 (770 ms at 100,000 documents; 12 ms
+    with them). 2.2 s at that size; a smaller load keeps the statistics, still near the truth."""
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
 
 
 def start_run(engine: Engine, files_seen: int, on_progress: ProgressCallback | None) -> Run:

@@ -1,6 +1,7 @@
 """Loading: the seeds arrive whole, re-loads add nothing, a bad file is recorded, stops nothing."""
 
 import shutil
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select, text, update
@@ -337,18 +338,51 @@ def fulltext_segments(engine) -> int:
     raise AssertionError("unreadable FTS5 structure record")
 
 
-def test_only_a_load_of_a_good_share_of_the_corpus_merges_the_fulltext_index(engine, tmp_path):
+def reprints_of_a_seed(folder: Path, count: int) -> list[Path]:
+    """`count` files of one seed, each with a line of its own: that many documents."""
     seed = (SEEDS / "002_4d1602843caf5288.txt").read_bytes()
     reprints = []
-    for number in range(13):
-        reprint = tmp_path / f"reprint-{number:02}.txt"
+    for number in range(count):
+        reprint = folder / f"reprint-{number:02}.txt"
         reprint.write_bytes(seed + f"\n第{number}次转载。\n".encode())
         reprints.append(reprint)
+    return reprints
+
+
+def test_only_a_load_of_a_good_share_of_the_corpus_merges_the_fulltext_index(engine, tmp_path):
+    reprints = reprints_of_a_seed(tmp_path, 13)
     load_files(engine, reprints[:6])
     load_files(engine, reprints[6:12])  # half of the corpus: merged into one segment
     assert fulltext_segments(engine) == 1
     load_files(engine, reprints[12:])  # 1 of 13 documents: a segment of its own, for automerge
     assert fulltext_segments(engine) == 2
+
+
+def indicators_in_planner_statistics(engine) -> int | None:
+    """The row count ANALYZE recorded for the indicators table (None before any ANALYZE)."""
+    with engine.connect() as connection:
+        if not connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_stat1'")
+        ).first():
+            return None
+        stat = connection.execute(
+            text("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_indicators_document_id'")
+        ).scalar_one()
+    return int(stat.split()[0])
+
+
+def indicator_count(engine) -> int:
+    with engine.connect() as connection:
+        return connection.execute(text("SELECT count(*) FROM indicators")).scalar_one()
+
+
+def test_only_a_load_of_a_good_share_of_the_corpus_updates_planner_statistics(engine, tmp_path):
+    assert indicators_in_planner_statistics(engine) is None
+    reprints = reprints_of_a_seed(tmp_path, 13)
+    load_files(engine, reprints[:12])
+    assert indicators_in_planner_statistics(engine) == indicator_count(engine) > 0
+    load_files(engine, reprints[12:])  # 1 of 13 documents: the statistics stay as they were
+    assert indicators_in_planner_statistics(engine) == indicator_count(engine) * 12 // 13
 
 
 def test_progress_tells_each_file_then_the_finishing_step(engine):
