@@ -50,9 +50,16 @@ def newest_snapshot(name: str, before: str | None = None) -> Path | None:
     return candidates[-1] if candidates else None
 
 
+def in_dialect(sql: str, dialect: str) -> str:
+    """Views are written in standard SQL; SQLite before 3.39 knows `IS NOT DISTINCT FROM` (equal,
+    or both NULL) only by its own name, `IS`, which its indexes serve just the same."""
+    return sql.replace(" IS NOT DISTINCT FROM ", " IS ") if dialect == "sqlite" else sql
+
+
 def create_view(connection: Connection, name: str, sql: str) -> None:
+    body = in_dialect(view_body(sql), connection.dialect.name)
     connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
-    connection.execute(text(f'CREATE VIEW "{name}" AS\n{view_body(sql)}'))
+    connection.execute(text(f'CREATE VIEW "{name}" AS\n{body}'))
 
 
 def replace_views(op, revision: str, names: list[str]) -> None:

@@ -13,6 +13,11 @@ DAMAGE = [
     ("DELETE FROM paragraphs WHERE id = (SELECT max(id) FROM paragraphs)", "half_loaded_documents"),
     ("DELETE FROM document_paths WHERE document_id = 2", "documents_without_path"),
     (
+        "UPDATE indicators SET period_end = NULL"
+        " WHERE id = (SELECT min(id) FROM indicators WHERE period_end IS NOT NULL)",
+        "half_dated_indicators",
+    ),
+    (
         "PRAGMA foreign_keys = OFF; INSERT INTO paragraphs (document_id, position, text, kind)"
         " VALUES (999, 0, 'orphan', 'body')",
         "foreign_keys",

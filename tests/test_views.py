@@ -1,9 +1,15 @@
 """The public views: kept in step with their migrations, typed for BI tools, documented."""
 
+import itertools
+import re
+
 import pytest
 from sqlalchemy import inspect, text
 
+from etl.load import load_files
+from etl.read import find_article_files
 from etl.views import VIEWS_DIR, newest_snapshot, view_body
+from tests.conftest import SEEDS
 
 VIEW_FILES = sorted(VIEWS_DIR.glob("*.sql"))
 VIEW_NAMES = [p.stem for p in VIEW_FILES]
@@ -138,6 +144,53 @@ def test_claim_conflicts_pairs_disagreeing_claims_and_skips_agreeing_repeats(see
             row["change_pct_b"],
             row["direction_b"],
         )
+
+
+def conflicting_pairs(claims: list[dict]) -> set[tuple[int, int]]:
+    """What claim_conflicts must hold, worked out here from comparable_claims as the view says
+    it in words: the same city, metric, kind, target, scope, basis and bound (a NULL scope,
+    basis or bound matches only NULL), the same dated period or, undated, the same period words
+    in the same document; and a different value, change or direction."""
+
+    def equal(x, y) -> bool:
+        return x is not None and x == y
+
+    def differ(x, y) -> bool:
+        return x is not None and y is not None and x != y
+
+    pairs = set()
+    for a, b in itertools.combinations(sorted(claims, key=lambda c: c["indicator_id"]), 2):
+        same_keys = all(equal(a[k], b[k]) for k in ("city", "metric", "kind", "is_target"))
+        same_keys &= all(a[k] == b[k] for k in ("scope", "basis", "bound"))
+        dated = all(equal(a[k], b[k]) for k in ("period_start", "period_end"))
+        undated = (
+            a["period_start"] is None
+            and b["period_start"] is None
+            and equal(a["period"], b["period"])
+            and a["document_id"] == b["document_id"]
+        )
+        disagree = any(differ(a[k], b[k]) for k in ("value", "change_pct", "direction"))
+        if same_keys and (dated or undated) and disagree:
+            pairs.add((a["indicator_id"], b["indicator_id"]))
+    return pairs
+
+
+def test_claim_conflicts_are_the_disagreeing_pairs_of_comparable_claims(engine, tmp_path):
+    # The seeds, and two reprints of 汕头's dated report with its percentages changed: the same
+    # dated claims across documents, and within each document undated claims restating a figure.
+    shantou = (SEEDS / "003_80641e2bde794d19.txt").read_text(encoding="utf-8")
+    for shift in (1, 2):
+        changed = re.sub(r"(\d+(?:\.\d+)?)%", lambda m, by=shift: f"{float(m[1]) + by:g}%", shantou)
+        (tmp_path / f"reprint-{shift}.txt").write_text(changed, encoding="utf-8")
+    load_files(engine, [*find_article_files([SEEDS]), *find_article_files([tmp_path])])
+    claims = view_rows(engine, "SELECT * FROM comparable_claims")
+    expected = conflicting_pairs(claims)
+    dated = {c["indicator_id"] for c in claims if c["period_start"] is not None}
+    across_documents = {(a, b) for a, b in expected if {a, b} <= dated}
+    assert across_documents and expected - across_documents  # both halves of the view at work
+    rows = view_rows(engine, "SELECT indicator_id_a, indicator_id_b FROM claim_conflicts")
+    assert {(r["indicator_id_a"], r["indicator_id_b"]) for r in rows} == expected
+    assert len(rows) == len(expected)
 
 
 def test_document_overview_has_counts_and_keywords(seeded_engine):
