@@ -242,7 +242,8 @@ def history(db_arg: str | None) -> None:
 @cli.command()
 @db_option
 def check(db_arg: str | None) -> None:
-    """Check the database: integrity, foreign keys, offsets and quotes, full-text index, views.
+    """Check the database: integrity, foreign keys, offsets and quotes, periods, full-text index,
+    views.
 
     Prints each problem; exits 1 if there is any.
     """
