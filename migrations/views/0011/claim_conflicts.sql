@@ -8,39 +8,27 @@
 -- was checked against every claim of its city and metric, 94 s at 100,000 documents, now 14 s.)
 WITH pairs AS (
     -- Dated claims pair when their periods start and end on the same days.
-    SELECT a.city, a.indicator_id AS indicator_id_a, b.indicator_id AS indicator_id_b
+    SELECT city, a.indicator_id AS indicator_id_a, b.indicator_id AS indicator_id_b
     FROM comparable_claims AS a
-    JOIN comparable_claims AS b
-        ON b.city = a.city
-        AND b.metric = a.metric
-        AND b.kind = a.kind
-        AND b.is_target = a.is_target
-        AND b.scope IS NOT DISTINCT FROM a.scope
+    JOIN comparable_claims AS b USING (city, metric, kind, is_target, period_start, period_end)
+    WHERE b.scope IS NOT DISTINCT FROM a.scope
         AND b.basis IS NOT DISTINCT FROM a.basis
         AND b.bound IS NOT DISTINCT FROM a.bound
-        AND b.period_start = a.period_start
-        AND b.period_end = a.period_end
         AND b.indicator_id > a.indicator_id
-    WHERE (a.value <> b.value) OR (a.change_pct <> b.change_pct) OR (a.direction <> b.direction)
+        AND (a.value <> b.value OR a.change_pct <> b.change_pct OR a.direction <> b.direction)
     UNION ALL
     -- Undated claims (no start, so no end) pair within one document, on the same period words.
-    SELECT a.city, a.indicator_id AS indicator_id_a, b.indicator_id AS indicator_id_b
+    SELECT city, a.indicator_id, b.indicator_id
     FROM comparable_claims AS a
-    JOIN comparable_claims AS b
-        ON b.city = a.city
-        AND b.metric = a.metric
-        AND b.kind = a.kind
-        AND b.is_target = a.is_target
+    JOIN comparable_claims AS b USING (city, metric, kind, is_target, period, document_id)
+    WHERE a.period_start IS NULL
+        AND b.period_start IS NULL
+        AND b.period_end IS NOT DISTINCT FROM a.period_end
         AND b.scope IS NOT DISTINCT FROM a.scope
         AND b.basis IS NOT DISTINCT FROM a.basis
         AND b.bound IS NOT DISTINCT FROM a.bound
-        AND a.period_start IS NULL
-        AND b.period_start IS NULL
-        AND b.period_end IS NOT DISTINCT FROM a.period_end
-        AND b.period = a.period
-        AND b.document_id = a.document_id
         AND b.indicator_id > a.indicator_id
-    WHERE (a.value <> b.value) OR (a.change_pct <> b.change_pct) OR (a.direction <> b.direction)
+        AND (a.value <> b.value OR a.change_pct <> b.change_pct OR a.direction <> b.direction)
 )
 SELECT
     a.metric,
