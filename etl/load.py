@@ -654,10 +654,15 @@ def document_values(record: DocumentRecord, run_id: int) -> dict:
 
 def refresh_counts(connection: Connection) -> None:
     """Counts that views pass through (so that they carry a declared type), made current."""
+    for statement in counts_statements():
+        connection.execute(text(statement))
+
+
+def counts_statements() -> list[str]:
+    """The statements of `sql/refresh_counts.sql`, comments left out."""
     lines = COUNTS_SQL.read_text(encoding="utf-8").splitlines()
     sql = "\n".join(line for line in lines if not line.lstrip().startswith("--"))
-    for statement in filter(str.strip, sql.split(";")):
-        connection.execute(text(statement))
+    return [statement for statement in sql.split(";") if statement.strip()]
 
 
 def retire_previous_version(connection: Connection, path: str) -> None:

@@ -4,6 +4,10 @@
 -- One pass over the indicators, each one's city read from a small copy of (id, report_city):
 -- documents' rows hold the articles' text, and reading report_city from them for every
 -- indicator, metric by metric, took 8 s at 50,000 documents (now 2.5 s).
+-- The indicators are read from the index on (metric, document_id) alone, metric by metric:
+-- CROSS JOIN keeps SQLite from starting at the documents (which its statistics suggest) and
+-- looking up each one's indicators in the table: 1.4-1.6 s instead of 2.7-3.6 s at 100,000
+-- documents (migration 0012).
 UPDATE metrics SET city_count = 0, document_count = 0, indicator_count = 0;
 WITH document_cities AS MATERIALIZED (SELECT id, report_city FROM documents)
 UPDATE metrics SET
@@ -17,8 +21,8 @@ FROM (
         count(DISTINCT i.document_id) AS document_count,
         count(*) AS indicator_count
     FROM indicators AS i
-    JOIN document_cities AS d ON d.id = i.document_id
-    WHERE i.metric IS NOT NULL
+    CROSS JOIN document_cities AS d
+    WHERE d.id = i.document_id AND i.metric IS NOT NULL
     GROUP BY i.metric
 ) AS counted
 WHERE counted.metric = metrics.code;

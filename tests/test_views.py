@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import inspect, text
 
-from etl.load import load_files
+from etl.load import counts_statements, load_files
 from etl.read import find_article_files
 from etl.views import VIEWS_DIR, newest_snapshot, view_body
 from tests.conftest import SEEDS
@@ -133,6 +133,20 @@ def test_metric_counts_are_those_of_the_indicators(seeded_engine):
     }
     assert stored == counted
     assert sum(counts[2] for counts in stored.values()) > 50
+
+
+def test_metric_counts_read_the_indicators_from_an_index_alone(seeded_engine):
+    """Every load recounts all indicators; reading their rows for the document ids took 3 of the
+    count's 4 s at 100,000 documents (migration 0012)."""
+    with seeded_engine.connect() as connection:
+        plans = [
+            detail
+            for statement in counts_statements()
+            for *_, detail in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}")
+        ]
+    reads = [line for line in plans if re.match(r"(SCAN|SEARCH) (i|indicators)\b", line)]
+    assert reads, plans
+    assert all("COVERING INDEX" in line for line in reads), reads
 
 
 def test_claim_conflicts_pairs_disagreeing_claims_and_skips_agreeing_repeats(seeded_engine):
