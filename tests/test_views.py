@@ -207,6 +207,51 @@ def test_claim_conflicts_are_the_disagreeing_pairs_of_comparable_claims(engine, 
     assert len(rows) == len(expected)
 
 
+def latest_figures(facts: list[dict]) -> set[int]:
+    """What metric_comparison's header describes, computed here: for each metric, city, scope,
+    period, kind, basis, bound and target, the indicator of the latest published document (the
+    newest document, then the first indicator, on a tie)."""
+    groups: dict[tuple, list[dict]] = {}
+    for fact in facts:
+        if fact["metric"] is not None and fact["city"] is not None:
+            key = tuple(fact[k] for k in PARTITION)
+            groups.setdefault(key, []).append(fact)
+    return {
+        min(
+            group,
+            key=lambda f: (-date_rank(f["published_on"]), -f["document_id"], f["indicator_id"]),
+        )["indicator_id"]
+        for group in groups.values()
+    }
+
+
+PARTITION = ("metric", "city", "scope", "period", "kind", "basis", "bound", "is_target")
+
+
+def date_rank(published_on: str | None) -> int:
+    """ISO dates as numbers, a missing one last (SQLite sorts NULL lowest, so last when DESC)."""
+    return int(published_on.replace("-", "")) if published_on else -1
+
+
+def test_metric_comparison_keeps_the_latest_published_figure_of_each_kind(engine, tmp_path):
+    # The seeds, and two reprints of 汕头's report with its percentages changed: one published
+    # later than the original, one earlier but loaded last (the newest document).
+    shantou = (SEEDS / "003_80641e2bde794d19.txt").read_text(encoding="utf-8")
+    for shift, day in ((1, "2013-11-05"), (2, "2013-10-20")):
+        changed = re.sub(r"(\d+(?:\.\d+)?)%", lambda m, by=shift: f"{float(m[1]) + by:g}%", shantou)
+        (tmp_path / f"reprint-{shift}.txt").write_text(
+            changed.replace("2013-11-01", day), encoding="utf-8"
+        )
+    load_files(engine, [*find_article_files([SEEDS]), *find_article_files([tmp_path])])
+    facts = view_rows(engine, "SELECT * FROM indicator_facts")
+    expected = latest_figures(facts)
+    rows = view_rows(engine, "SELECT indicator_id, city, published_on FROM metric_comparison")
+    assert {r["indicator_id"] for r in rows} == expected
+    assert len(rows) == len(expected)
+    # the date decides, not the order of loading: the later reprint has all of 汕头's figures
+    assert {r["published_on"] for r in rows if r["city"] == "汕头市"} == {"2013-11-05"}
+
+
 def test_document_overview_has_counts_and_keywords(seeded_engine):
     rows = view_rows(seeded_engine, "SELECT * FROM document_overview")
     assert len(rows) == 5
