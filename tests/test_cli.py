@@ -1,5 +1,6 @@
 """The `pingan` command, run through click's runner against real database files."""
 
+import gc
 import re
 
 import pytest
@@ -46,6 +47,15 @@ def test_load_then_status(run, db_path):
     status = run("status", "--db", db_path)
     assert re.search(r"documents\s+5\b", status.output)
     assert "up to date" in status.output
+
+
+def test_a_load_gives_the_process_its_garbage_collector_back_as_it_was(run, db_path):
+    """A load tunes the collector for a batch job (etl.cli); a process that goes on after it,
+    such as this test run, must not keep those settings nor the frozen objects."""
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    result = run("load", "--db", db_path, SEEDS)
+    assert result.exit_code == 0, result.output
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def test_db_is_read_from_environment(run, db_path):
