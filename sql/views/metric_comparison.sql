@@ -5,6 +5,7 @@
 -- The latest figure is chosen on the keys alone, and only the chosen indicators are joined to
 -- their quotes and titles: sorting whole rows made refilling the comparison a third slower. The
 -- city comes from the choosing, so that a filter on it (a load refilling a few) reaches there.
+-- An undated document is the least recent on PostgreSQL too (NULLS LAST; SQLite's default).
 WITH latest AS (
     SELECT
         i.id AS indicator_id,
@@ -12,7 +13,7 @@ WITH latest AS (
         ROW_NUMBER() OVER (
             PARTITION BY i.metric, d.report_city, i.scope, i.period, i.kind, i.basis, i.bound,
                 i.is_target
-            ORDER BY d.published_on DESC, i.document_id DESC, i.id
+            ORDER BY d.published_on DESC NULLS LAST, i.document_id DESC, i.id
         ) AS recency
     FROM indicators AS i
     JOIN documents AS d ON d.id = i.document_id
