@@ -105,3 +105,29 @@ def test_search_finds_the_same_paragraphs_on_both(pg_loaded, seeded_engine, quer
         return sorted((hit.title, hit.text) for hit in hits)
 
     assert found(pg_loaded) == found(seeded_engine)
+
+
+def test_metric_comparison_keeps_the_latest_dated_figure_on_postgresql(postgres_url, tmp_path):
+    # PostgreSQL sorts NULL first in DESC order, SQLite last: an undated reprint loaded last must
+    # not win over the dated figures there either.
+    from tests.test_views import latest_figures, write_shantou_reprints
+
+    name = "pingan_reprints"
+    admin = db.make_engine(postgres_url.rsplit("/", 1)[0] + "/postgres")
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    engine = db.make_engine(postgres_url.rsplit("/", 1)[0] + f"/{name}")
+    db.ensure_current(engine)
+    write_shantou_reprints(tmp_path, ["2013-11-05", None])
+    load_files(engine, [*find_article_files([SEEDS]), *find_article_files([tmp_path])])
+    with engine.connect() as connection:
+        facts = [
+            dict(r) for r in connection.execute(text("SELECT * FROM indicator_facts")).mappings()
+        ]
+        chosen = connection.execute(text("SELECT indicator_id FROM metric_comparison")).scalars()
+        chosen = list(chosen)
+    engine.dispose()
+    undated = {f["indicator_id"] for f in facts if f["published_on"] is None}
+    assert undated and len(chosen) == len(set(chosen))
+    assert set(chosen) == latest_figures(facts)

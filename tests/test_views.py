@@ -2,6 +2,8 @@
 
 import itertools
 import re
+from datetime import date
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect, text
@@ -228,27 +230,38 @@ def latest_figures(facts: list[dict]) -> set[int]:
 PARTITION = ("metric", "city", "scope", "period", "kind", "basis", "bound", "is_target")
 
 
-def date_rank(published_on: str | None) -> int:
-    """ISO dates as numbers, a missing one last (SQLite sorts NULL lowest, so last when DESC)."""
-    return int(published_on.replace("-", "")) if published_on else -1
+def date_rank(published_on: str | date | None) -> int:
+    """Dates (ISO text from SQLite, dates from PostgreSQL) as numbers, a missing one last."""
+    return int(str(published_on).replace("-", "")) if published_on else -1
+
+
+def write_shantou_reprints(folder: Path, dates: list[str | None]) -> None:
+    """Reprints of 汕头's report (a seed) with its percentages raised by 1, 2...: one file each,
+    dated as given (None: the date line removed), loaded in that order after the seeds."""
+    shantou = (SEEDS / "003_80641e2bde794d19.txt").read_text(encoding="utf-8")
+    for shift, day in enumerate(dates, start=1):
+        changed = re.sub(r"(\d+(?:\.\d+)?)%", lambda m, by=shift: f"{float(m[1]) + by:g}%", shantou)
+        dated = (
+            changed.replace("2013-11-01 15:19:07 ", "")
+            if day is None
+            else changed.replace("2013-11-01", day)
+        )
+        (folder / f"reprint-{shift}.txt").write_text(dated, encoding="utf-8")
 
 
 def test_metric_comparison_keeps_the_latest_published_figure_of_each_kind(engine, tmp_path):
-    # The seeds, and two reprints of 汕头's report with its percentages changed: one published
-    # later than the original, one earlier but loaded last (the newest document).
-    shantou = (SEEDS / "003_80641e2bde794d19.txt").read_text(encoding="utf-8")
-    for shift, day in ((1, "2013-11-05"), (2, "2013-10-20")):
-        changed = re.sub(r"(\d+(?:\.\d+)?)%", lambda m, by=shift: f"{float(m[1]) + by:g}%", shantou)
-        (tmp_path / f"reprint-{shift}.txt").write_text(
-            changed.replace("2013-11-01", day), encoding="utf-8"
-        )
+    # The seeds, and reprints of 汕头's report: one published later than the original, one
+    # earlier, one undated; the last two loaded after it (newer documents).
+    write_shantou_reprints(tmp_path, ["2013-11-05", "2013-10-20", None])
     load_files(engine, [*find_article_files([SEEDS]), *find_article_files([tmp_path])])
     facts = view_rows(engine, "SELECT * FROM indicator_facts")
+    assert any(f["published_on"] is None and f["city"] == "汕头市" for f in facts)
     expected = latest_figures(facts)
     rows = view_rows(engine, "SELECT indicator_id, city, published_on FROM metric_comparison")
     assert {r["indicator_id"] for r in rows} == expected
     assert len(rows) == len(expected)
-    # the date decides, not the order of loading: the later reprint has all of 汕头's figures
+    # the date decides, not the order of loading or a missing date: every figure of 汕头's comes
+    # from the reprint published last
     assert {r["published_on"] for r in rows if r["city"] == "汕头市"} == {"2013-11-05"}
 
 
