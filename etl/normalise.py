@@ -19,6 +19,7 @@ Script = Literal["simplified", "traditional", "mixed", "neutral", "none"]
 # U+FF01..U+FF5E are the full-width twins of ASCII ! .. ~; U+3000 is the ideographic space.
 # Chinese punctuation proper (、。“”《》【】…—) lives in other blocks and is kept.
 FULLWIDTH_TO_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+FULLWIDTH_RUN = re.compile("[\uff01-\uff5e\u3000]+")
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TONED_VOWELS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 # A Han character directly followed by one lower-case syllable carrying a tone mark.
@@ -45,7 +46,9 @@ def _readings(han: str) -> frozenset[str]:
 
 def fullwidth_to_ascii(text: str) -> str:
     """`２０１５年` -> `2015年`, so numbers and Latin letters can be read."""
-    return text.translate(FULLWIDTH_TO_ASCII)
+    # Only the runs of full-width characters: translate() over the whole text looks up every
+    # character in the table, seven times slower on an article.
+    return FULLWIDTH_RUN.sub(lambda run: run[0].translate(FULLWIDTH_TO_ASCII), text)
 
 
 def repair_pinyin_annotations(text: str) -> str:

@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from etl.indicators import Indicator, extract_indicators
-from etl.normalise import normalise_text
+from etl.normalise import FULLWIDTH_TO_ASCII, fullwidth_to_ascii, normalise_text
 
 # The pieces of "今年前10月,全市刑事案件同比下降21.22%,破获近3500余起" and their troublemakers:
 # full-width digits, ranges, Chinese numerals, per mille, stray marks, pinyin.
@@ -63,6 +63,14 @@ def test_normalising_keeps_the_lines_and_is_stable(text: str) -> None:
     for line in normalised.split("\n"):
         assert line == line.strip()
         assert "  " not in line
+
+
+@EXAMPLES
+@given(
+    st.one_of(ANY_TEXT, st.text(alphabet=st.characters(min_codepoint=0x2FF0, max_codepoint=0xFF70)))
+)
+def test_folding_full_width_runs_equals_translating_every_character(text: str) -> None:
+    assert fullwidth_to_ascii(text) == text.translate(FULLWIDTH_TO_ASCII)
 
 
 def indicators_of(text: str, published_on: dt.date | None) -> Iterator[tuple[str, Indicator]]:
