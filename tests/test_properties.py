@@ -73,6 +73,24 @@ def test_folding_full_width_runs_equals_translating_every_character(text: str) -
     assert fullwidth_to_ascii(text) == text.translate(FULLWIDTH_TO_ASCII)
 
 
+# Traditional and simplified characters, and the phrases OpenCC converts as a whole (著手, 藝術).
+SCRIPT_TEXT = st.lists(
+    st.sampled_from(
+        ["著手", "藝術(shù)", "發展", "发展", "乾隆", "\n", " ", "，", "２０", "經濟", "头髮"]
+    )
+    | st.text(max_size=3),
+    max_size=30,
+).map("".join)
+
+
+@EXAMPLES
+@given(st.one_of(ANY_TEXT, SCRIPT_TEXT), st.sampled_from(["simplified", "traditional", "mixed"]))
+def test_normalising_a_text_equals_normalising_its_lines(text: str, script: str) -> None:
+    # describe_article() normalises the whole text at once and pairs its lines with the originals
+    lines = [normalise_text(line, script) for line in text.split("\n")]
+    assert normalise_text(text, script).split("\n") == lines
+
+
 def indicators_of(text: str, published_on: dt.date | None) -> Iterator[tuple[str, Indicator]]:
     """The indicators of a text as given and as the loader gives it (normalised)."""
     for paragraph in (text, normalise_text(text)):
