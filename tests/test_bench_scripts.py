@@ -6,6 +6,7 @@ Nothing here looks at a timing: the benchmark measures speed, the tests only tha
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 import shutil
@@ -133,7 +134,9 @@ def test_run_writes_every_figure_for_a_tiny_corpus(tmp_path: Path) -> None:
     for page in ["/pingan/metric_comparison", "/pingan/city_scorecard", "/pingan/paragraphs?"]:
         assert f"`{page}" in text
     assert "etl/pipeline.py" in text and "build_document" in text
-    assert re.search(r"Before the floor: [1-9]\d* ms\.", text)
+    assert re.search(r"Before the floor: [1-9]\d* ms; before the floor again", text)
+    assert re.search(r"after\nthe load: [1-9]\d* ms\.", text)
+
     assert re.search(r"^\| first load \|.* \| [1-9]\d* \| run ", text, re.M)
 
 
@@ -159,3 +162,22 @@ def test_latency_of_a_loaded_database_upgrades_it_first(tmp_path: Path, seeded_d
         assert row, page
         assert int(row[0].split("|")[-2]) > 0  # the machine's reference speed beside it
     assert "Reference ms:" in text
+
+
+def test_the_load_is_compared_with_the_floor_measured_before_and_after_it(monkeypatch) -> None:
+    """jieba took 10 s before the load and 30 s after it; the load took 10 s: 2x the mean."""
+    monkeypatch.syspath_prepend(str(RUN.parent))
+    import run
+
+    load = run.CommandRun(10.0, 10.0, 300 * 2**20, 0, "run 1: ...", 40.0)
+    corpus = run.CorpusStats(documents=100, characters=1_000_000, bytes=3_000_000)
+    results = run.Results(
+        **{field.name: None for field in dataclasses.fields(run.Results)}
+        | {"corpus": corpus, "small_corpus": corpus, "first": load, "rerun": load}
+        | {"parallel": load, "small": load, "database_bytes": 1}
+        | {"latencies": [run.Latency("search", "/", 200, 1, 50.0, 60.0, 70.0, 40.0)]}
+        | {"jieba_seconds": 10.0, "jieba_seconds_after": 30.0, "rjieba_seconds": 1.0}
+    )
+    table = run.figures_table(results)
+    assert "| 50,000 chars/s (before the load 100,000 chars/s, after it 33,333 chars/s) |" in table
+    assert "| `pingan load --jobs 1` throughput / the floor's | 2.00x |" in table
