@@ -170,6 +170,6 @@ def _clean(text: str) -> tuple[str, list[str]]:
         warnings.append(f"removed {zero_width_count} zero-width character(s)")
     if nul_count:
         text = text.replace("\x00", "")
-    if zero_width_count:  # translate() looks up every character: 0.15 ms a document
+    if zero_width_count:  # translate() looks up every character: 0.2 ms a document
         text = text.translate(ZERO_WIDTH)
     return text.replace("\r\n", "\n").replace("\r", "\n"), warnings

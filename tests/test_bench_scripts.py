@@ -136,7 +136,6 @@ def test_run_writes_every_figure_for_a_tiny_corpus(tmp_path: Path) -> None:
     assert "etl/pipeline.py" in text and "build_document" in text
     assert re.search(r"Before the floor: [1-9]\d* ms; before the floor again", text)
     assert re.search(r"after\nthe load: [1-9]\d* ms\.", text)
-
     assert re.search(r"^\| first load \|.* \| [1-9]\d* \| run ", text, re.M)
 
 

@@ -125,9 +125,8 @@ def test_metric_comparison_keeps_the_latest_dated_figure_on_postgresql(postgres_
         facts = [
             dict(r) for r in connection.execute(text("SELECT * FROM indicator_facts")).mappings()
         ]
-        chosen = connection.execute(text("SELECT indicator_id FROM metric_comparison")).scalars()
-        chosen = list(chosen)
+        chosen = connection.execute(text("SELECT indicator_id FROM metric_comparison")).all()
     engine.dispose()
     undated = {f["indicator_id"] for f in facts if f["published_on"] is None}
     assert undated and len(chosen) == len(set(chosen))
-    assert set(chosen) == latest_figures(facts)
+    assert {indicator_id for (indicator_id,) in chosen} == latest_figures(facts)
