@@ -223,12 +223,13 @@ class Indicator(Base):
         # metric first, as filters and the per-metric counts read it; with document_id the
         # counts of documents per metric come from the index alone (sql/refresh_counts.sql)
         Index("ix_indicators_metric_document", "metric", "document_id"),
+        # document first, for a document's indicators; with metric the count of indicator_facts
+        # (every Datasette page of it) reads the index alone, not each indicator's row
+        Index("ix_indicators_document_metric", "document_id", "metric"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True
-    )
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     paragraph_id: Mapped[int] = mapped_column(ForeignKey("paragraphs.id", ondelete="CASCADE"))
     position: Mapped[int]
     quote: Mapped[str] = mapped_column(Text)

@@ -366,7 +366,7 @@ def indicators_in_planner_statistics(engine) -> int | None:
         ).first():
             return None
         stat = connection.execute(
-            text("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_indicators_document_id'")
+            text("SELECT stat FROM sqlite_stat1 WHERE idx = 'ix_indicators_document_metric'")
         ).scalar_one()
     return int(stat.split()[0])
 

@@ -137,17 +137,34 @@ def test_metric_counts_are_those_of_the_indicators(seeded_engine):
     assert sum(counts[2] for counts in stored.values()) > 50
 
 
-def test_metric_counts_read_the_indicators_from_an_index_alone(seeded_engine):
-    """Every load recounts all indicators; reading their rows for the document ids took 3 of the
-    count's 4 s at 100,000 documents (migration 0012)."""
-    with seeded_engine.connect() as connection:
+def indicator_reads(engine, statements: list[str]) -> list[str]:
+    """The lines of the statements' query plans that read the indicators table."""
+    with engine.connect() as connection:
         plans = [
             detail
-            for statement in counts_statements()
+            for statement in statements
             for *_, detail in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}")
         ]
     reads = [line for line in plans if re.match(r"(SCAN|SEARCH) (i|indicators)\b", line)]
     assert reads, plans
+    return reads
+
+
+def test_metric_counts_read_the_indicators_from_an_index_alone(seeded_engine):
+    """Every load recounts all indicators; reading their rows for the document ids took 3 of the
+    count's 4 s at 100,000 documents (migration 0012)."""
+    reads = indicator_reads(seeded_engine, counts_statements())
+    assert all("COVERING INDEX" in line for line in reads), reads
+
+
+def test_counting_indicator_facts_reads_the_indicators_from_an_index_alone(seeded_engine):
+    """Every Datasette page of indicator_facts counts its rows; reading each indicator's row for
+    its metric took 530 ms at 100,000 documents, 10.9 s from disk (migration 0014)."""
+    counts = [
+        "SELECT count(*) FROM indicator_facts",
+        "SELECT count(*) FROM indicator_facts WHERE city = '汕头市'",
+    ]
+    reads = indicator_reads(seeded_engine, counts)
     assert all("COVERING INDEX" in line for line in reads), reads
 
 
