@@ -61,6 +61,8 @@ class Indicator:
     scope: str | None
     is_target: bool
     bound: str | None
+    measure: str | None = None  # stock, added, events, rate or amount
+    why_unmapped: str | None = None  # why `metric` is None, a code from rules data
 
 
 @dataclass(frozen=True)
