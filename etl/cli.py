@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 import os
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -23,7 +21,7 @@ from rich.progress import (
 from sqlalchemy import Engine, func, inspect, select
 
 from etl import db
-from etl.load import FINISHING, LoadSummary, ProgressCallback, load_files
+from etl.load import FINISHING, LoadSummary, ProgressCallback, exclusive_load, load_files
 from etl.models import Base
 from etl.read import find_article_files
 
@@ -130,34 +128,22 @@ def refresh(db_arg: str | None, jobs: int) -> None:
 def run_exclusively(
     engine: Engine, total: Callable[[], int], work: Callable[[ProgressCallback], LoadSummary]
 ) -> LoadSummary:
-    """Run a load or refresh as the database's one writer (migrating it first, under the same
-    lock, so that loads started together never race in the migrations), with a progress bar."""
+    """Run a load or refresh as the database's one writer (`exclusive_load`), with a progress
+    bar, saying so when it takes over the lock of a load that died."""
     try:
-        with db.exclusive_writer(engine):
-            migrate_to_current(engine)
-            with garbage_collected_as_a_batch_job():
-                return with_progress(total(), work)
+        with exclusive_load(engine) as dead_load:
+            if dead_load is not None:
+                console.print(
+                    f"an earlier load (process {dead_load}) stopped before it finished: "
+                    "took over its lock; this load completes what it left"
+                )
+            return with_progress(total(), work)
     except db.LoadInProgress as error:
         busy = click.ClickException(str(error))
         busy.exit_code = 2
         raise busy from error
-
-
-@contextmanager
-def garbage_collected_as_a_batch_job() -> Iterator[None]:
-    """What is loaded by now (SQLAlchemy, Alembic, the models) lives as long as the load: keep it
-    out of the garbage collector's full scans, and look for cycles among new objects every 50,000
-    allocations rather than 700. The collector took 6.3% of a 600-document load, 2.7% so (perf).
-    Forked workers inherit both; the process gets its collector back as it was."""
-    threshold = gc.get_threshold()
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(50_000, 20, 20)
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+    except db.DatabaseNewerThanCode as error:
+        raise click.ClickException(str(error)) from error
 
 
 def with_progress(total: int, work: Callable[[ProgressCallback], LoadSummary]) -> LoadSummary:

@@ -136,14 +136,34 @@ class LoadInProgress(RuntimeError):
 
 
 LOAD_LOCK_KEY = 0x70696E67  # "ping": the PostgreSQL advisory lock that loads take
+# Descriptors of the load locks this process holds. A forked child (a build worker) closes its
+# copies first thing: a lock held through a child's copy outlived a killed load, and every later
+# load was refused until someone found the orphans. Closing a copy leaves the parent's lock held.
+_held_locks: set[int] = set()
+
+
+def _close_inherited_locks() -> None:
+    for descriptor in _held_locks:
+        os.close(descriptor)
+    _held_locks.clear()
+
+
+os.register_at_fork(after_in_child=_close_inherited_locks)
 
 
 @contextmanager
-def exclusive_writer(engine: Engine) -> Iterator[None]:
+def exclusive_writer(engine: Engine) -> Iterator[int | None]:
     """Let one load write at a time: a second one stops at once with a clear message.
 
     SQLite would serialise the two loads' transactions anyway; the lock keeps their runs and
-    progress apart, so each run's record says truly what it did.
+    progress apart, so each run's record says truly what it did. Yields the process id of an
+    earlier load that died holding the lock (its lock is taken over), or None.
+
+    On SQLite the lock is a `flock` on `DB.load-lock`, which the kernel drops when the last
+    descriptor of it closes: forked children close their copies at once (`_held_locks`), so
+    the lock dies with the load however the load dies. The file keeps the holder's process
+    id while the lock is held, so a load that finds an id there knows the last one never
+    finished.
     """
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     busy = LoadInProgress(
@@ -157,15 +177,24 @@ def exclusive_writer(engine: Engine) -> Iterator[None]:
             ).scalar():
                 raise busy
             try:
-                yield
+                yield None
             finally:
                 connection.execute(text(f"SELECT pg_advisory_unlock({LOAD_LOCK_KEY})"))
         return
-    with open(path.with_name(path.name + ".load-lock"), "w") as lock:
+    descriptor = os.open(path.with_name(path.name + ".load-lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
         try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise busy from None
-        lock.write(str(os.getpid()))
-        lock.flush()
-        yield
+        _held_locks.add(descriptor)
+        previous = os.read(descriptor, 32).decode("ascii", "replace").strip()
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, str(os.getpid()).encode("ascii"), 0)
+        try:
+            yield int(previous) if previous.isdigit() else None
+        finally:
+            os.ftruncate(descriptor, 0)  # finished: nothing is left for the next load to take over
+    finally:
+        _held_locks.discard(descriptor)
+        os.close(descriptor)  # releases the lock

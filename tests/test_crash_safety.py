@@ -1,7 +1,9 @@
 """Crash safety: `pingan load` killed with SIGKILL at random moments leaves a sound database.
 
-After each kill: `pingan check` passes, every document present is wholly there (the same rows
-as a clean load gives it), and the next load completes with the same content as one clean
+Only the parent process is killed, as the kernel's OOM killer or `kill -9 PID` does: its build
+workers must follow it within seconds and hold nothing. After each kill: `pingan check` passes,
+every document present is wholly there (the same rows as a clean load gives it), and the next
+load takes over the dead load's lock, says so, and completes with the same content as one clean
 load. Content is compared without ids, run numbers and times, which differ by design.
 """
 
@@ -95,8 +97,13 @@ def rows_by_document(tables: dict[str, list[dict]]) -> dict[str, dict[str, list[
     return owned
 
 
+# How long the killed load's workers may outlive it.
+WORKERS_GRACE_SECONDS = 10
+
+
 def start_load(db_path: Path, corpus: Path) -> subprocess.Popen:
-    """`pingan load` in its own process group, so the kill takes its workers too."""
+    """`pingan load` in its own process group, so that its workers can be found (and any left
+    over cleared away after the test)."""
     return subprocess.Popen(
         [PINGAN, "load", "--db", str(db_path), "--jobs", "2", str(corpus)],
         stdout=subprocess.DEVNULL,
@@ -113,9 +120,37 @@ def documents_in(db_path: Path) -> int:
         return 0
 
 
-def kill_load(load: subprocess.Popen) -> None:
-    os.killpg(load.pid, signal.SIGKILL)
+def kill_parent(load: subprocess.Popen) -> None:
+    """SIGKILL to the parent alone; its workers are left to notice by themselves."""
+    os.kill(load.pid, signal.SIGKILL)
     load.wait()
+
+
+def live_processes_in_group(group: int) -> list[int]:
+    """The processes of a process group that still run (zombies have stopped)."""
+    live = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # gone meanwhile
+        state, process_group = fields[0], int(fields[2])
+        if process_group == group and state not in "ZX":
+            live.append(int(stat.parent.name))
+    return live
+
+
+def wait_for_workers_to_exit(group: int) -> list[int]:
+    """The processes of the group still running after the grace period ([] if none)."""
+    deadline = time.monotonic() + WORKERS_GRACE_SECONDS
+    while (live := live_processes_in_group(group)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return live
+
+
+def lock_holder_recorded(db_path: Path) -> str:
+    lock = db_path.with_name(db_path.name + ".load-lock")
+    return lock.read_text().strip() if lock.exists() else ""
 
 
 @pytest.fixture(scope="module")
@@ -164,15 +199,26 @@ def test_a_killed_load_leaves_a_sound_database_and_the_next_load_completes_it(
             while documents_in(path) < written and load.poll() is None:
                 time.sleep(0.005)
             time.sleep(rng.uniform(0, 0.05))
-        kill_load(load)
+        assert load.poll() is None, f"trial {trial}: the load ended before it was killed"
+        kill_parent(load)
+        try:
+            orphans = wait_for_workers_to_exit(load.pid)
+        finally:
+            if live_processes_in_group(load.pid):
+                os.killpg(load.pid, signal.SIGKILL)
+        assert orphans == [], f"trial {trial}: workers outlived their load"
 
         check = CliRunner().invoke(cli, ["check", "--db", str(path)])
         assert check.exit_code == 0, f"trial {trial}: {check.output}"
         for sha256, rows in rows_by_document(content_rows(path)).items():
             assert rows == clean_documents[sha256], f"trial {trial}: {sha256} is half there"
 
+        died_holding_the_lock = lock_holder_recorded(path) == str(load.pid)
         reload = CliRunner().invoke(cli, ["load", "--db", str(path), "--jobs", "1", str(folder)])
         assert reload.exit_code == 0, f"trial {trial}: {reload.output}"
+        took_over = f"an earlier load (process {load.pid}) stopped before it finished"
+        assert (took_over in reload.output) == died_holding_the_lock, f"trial {trial}"
+        assert lock_holder_recorded(path) == "", f"trial {trial}: the lock still names a holder"
         assert table_digests(content_rows(path)) == table_digests(clean_rows), f"trial {trial}"
         assert stale_comparisons(path) == [], f"trial {trial}"
 
