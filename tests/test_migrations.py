@@ -1,5 +1,11 @@
-"""The schema comes only from the Alembic revisions, and it is the schema the models describe."""
+"""The schema comes only from the Alembic revisions, and it is the schema the models describe;
+a landed revision, and every view snapshot it loads, never changes."""
 
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import event, inspect, text
@@ -54,3 +60,76 @@ def test_a_database_at_head_is_not_migrated_again(engine):
     db.ensure_current(engine)
     assert any("foreign_key_check" in sql for sql in statements)
     assert db.current_revision(engine) == db.head_revision()
+
+
+# What a revision reads from the migrations folder: its Python, and the view snapshots of its own
+# and earlier revisions (`replace_views`, `restore_views`, `requery`, `materialise`).
+LANDED_FILES = ("versions/*.py", "views/*/*.sql")
+
+
+def landed_changes(migrations: Path) -> list[str]:
+    """Every way a migrations folder breaks `landed.sha256` (README, "Changing the schema"): a
+    recorded file changed or gone, or a revision or snapshot that was never recorded."""
+    lines = (migrations / "landed.sha256").read_text(encoding="utf-8").splitlines()
+    recorded = dict(line.split()[::-1] for line in lines if line.strip())
+    present = {
+        path.relative_to(migrations).as_posix()
+        for pattern in LANDED_FILES
+        for path in migrations.glob(pattern)
+    }
+    problems = [
+        f"{name}: record it in landed.sha256 when it lands"
+        for name in sorted(present - recorded.keys())
+    ]
+    for name, digest in sorted(recorded.items()):
+        path = migrations / name
+        if not path.is_file():
+            problems.append(f"{name} has landed and is gone")
+        elif hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            problems.append(f"{name} has landed and must not change: write a new revision")
+    return problems
+
+
+def test_no_landed_revision_or_snapshot_was_edited():
+    assert landed_changes(db.MIGRATIONS_DIR) == []
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (  # commit 0c53e19 made this edit, after 0013 had landed
+            lambda m: edit(m / "views/0013/metric_comparison.sql", "NULLS LAST", ""),
+            "views/0013/metric_comparison.sql has landed and must not change",
+        ),
+        (
+            lambda m: edit(m / "views/0005/place_map.sql", "SELECT", "SELECT DISTINCT"),
+            "views/0005/place_map.sql has landed and must not change",
+        ),
+        (
+            lambda m: edit(m / "versions/0014_count_facts_from_an_index.py", '"metric"]', "]"),
+            "versions/0014_count_facts_from_an_index.py has landed and must not change",
+        ),
+        (
+            lambda m: (m / "views/0005/place_map.sql").unlink(),
+            "views/0005/place_map.sql has landed and is gone",
+        ),
+        (
+            lambda m: shutil.copy(m / "views/0013/metric_comparison.sql", m / "views/0011"),
+            "views/0011/metric_comparison.sql: record it",
+        ),
+    ],
+    ids=["snapshot-edited", "first-snapshot-edited", "revision-edited", "gone", "added-to-landed"],
+)
+def test_the_landed_check_fails_on_a_copy_whose_landed_files_changed(tmp_path, change, expected):
+    copy = tmp_path / "migrations"
+    shutil.copytree(db.MIGRATIONS_DIR, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    assert landed_changes(copy) == []
+    change(copy)
+    problems = landed_changes(copy)
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
