@@ -1,0 +1,1 @@
+"""SQL files (views, canned queries, checks, column descriptions), shipped as etl.sql."""
