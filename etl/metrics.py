@@ -2,7 +2,9 @@
 
 Reports name one quantity many ways (刑事发案数, 刑事案件, 刑事发案); comparison views need one
 code. The match reads a row's context (verb and subject, 破获毒品案件) and prefers the synonym
-that covers most of it, so 破获毒品案件 is drug_cases while 破获“两抢一盗”案件 is cases_solved.
+that covers most of it, so 破获毒品案件 is drug_cases_solved while 破获刑事案件 is cases_solved.
+A sub-type names its general metric as `parent`: a family is a metric with all its descendants,
+so a reader asking for criminal cases is shown 警情, 发案 and 立案, each under its own code.
 """
 
 from __future__ import annotations
@@ -25,9 +27,11 @@ class Metric:
     code: str
     name_zh: str
     name_en: str
-    family: str
+    family: str  # the field of work (crime, policing...)
+    parent: str | None  # the general metric this one is a sub-type of
     kind: str
     unit: str
+    measure: str  # what a level row states unless a cue says otherwise (stock, events...)
     description: str
     synonyms: tuple[str, ...]
 
@@ -40,6 +44,7 @@ class Synonym:
     code: str
     pattern: re.Pattern[str]
     is_literal: bool
+    literal_chars: int  # characters not under a wildcard: 破获*毒品*案件 is more specific
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,27 @@ class MetricCatalogue:
     def families(self) -> dict[str, str | None]:
         """The family of thing each metric counts (case, person, item), from its unit."""
         return {m.code: self.unit_families.get(m.unit) for m in self.metrics}
+
+    @cached_property
+    def by_code(self) -> dict[str, Metric]:
+        return {metric.code: metric for metric in self.metrics}
+
+    def ancestors(self, code: str) -> tuple[str, ...]:
+        """The metric's parent, its parent's parent... up to the head of its family."""
+        chain: list[str] = []
+        parent = self.by_code[code].parent
+        while parent is not None:
+            chain.append(parent)
+            parent = self.by_code[parent].parent
+        return tuple(chain)
+
+    def family_head(self, code: str) -> str:
+        """The most general metric of `code`'s family (itself when it has no parent)."""
+        return (code, *self.ancestors(code))[-1]
+
+    def family_members(self, code: str) -> tuple[str, ...]:
+        """`code` and every metric below it, in catalogue order: what a family view rolls up."""
+        return tuple(m.code for m in self.metrics if code in (m.code, *self.ancestors(m.code)))
 
     @cached_property
     def _indexes(self) -> dict[tuple[str, str | None], dict[str, tuple[int, ...]]]:
@@ -83,13 +109,14 @@ class MetricCatalogue:
         A rate maps only to rate metrics and a level only to metrics of its kind; a change
         maps to whatever metric it changes. A count maps only to a metric that counts the
         same family of thing as its unit (12个窝点 is not a number of cases); a row without a
-        unit maps freely. The longest synonym wins, then a literal one, then
+        unit maps freely. The longest synonym wins, then a literal one, then the one with more
+        literal characters (破获*毒品*案件 over 破获*案件: the sub-type), then
         the one nearer the end (Chinese puts the head noun last: 安全感调查显示满意率 is a
         satisfaction rate). A synonym must end past `after`, the length of a topic prefixed
         to the context.
         """
         index = self._index(kind, self.unit_families.get(unit or ""))
-        best: tuple[int, bool, int] | None = None
+        best: tuple[int, bool, int, int] | None = None
         code = None
         # In catalogue order, since the first of equal scores wins.
         positions = sorted({p for character in set(context) for p in index.get(character, ())})
@@ -97,7 +124,12 @@ class MetricCatalogue:
             found = synonym.pattern.search(context)
             if found is None or found.end() <= after:
                 continue
-            score = (found.end() - found.start(), synonym.is_literal, found.end())
+            score = (
+                found.end() - found.start(),
+                synonym.is_literal,
+                synonym.literal_chars,
+                found.end(),
+            )
             if best is None or score > best:
                 best, code = score, synonym.code
         return code
@@ -105,7 +137,7 @@ class MetricCatalogue:
 
 def _synonym(text: str, code: str) -> Synonym:
     pattern = WILDCARD.join(re.escape(part) for part in text.split("*"))
-    return Synonym(text, code, re.compile(pattern), "*" not in text)
+    return Synonym(text, code, re.compile(pattern), "*" not in text, len(text.replace("*", "")))
 
 
 @cache
