@@ -21,7 +21,7 @@ from functools import cache, lru_cache
 from etl.metrics import load_metrics
 from etl.numbers import ARABIC, CHINESE, NUMERAL_START, parse_numeral
 from etl.periods import Period, find_periods, period_at_start
-from etl.rules_data import load_county_names, load_rules, load_units
+from etl.rules_data import load_county_names, load_rules, load_units, load_yaml
 
 CLAUSE_BREAKS = ",，;；。!！?？:：、\n "
 # A semicolon ends a clause, not a sentence: periods and subjects carry over it.
@@ -30,6 +30,10 @@ SENTENCE_BREAKS = "。!！?？\n"
 CONDITION_BREAKS = ",，;；。!！?？\n"
 # A place opens a clause of its sentence.
 SCOPE_BREAKS = ",，;；"
+# A measure cue (新增, 建有) reaches over a list (新增加7000个探头、防盗报警电话59141个) to a comma.
+MEASURE_BREAKS = ",，;；。!！?？\n"
+# Metrics of things that exist: a cue word says whether a row counts all of them or additions.
+CUED_MEASURES = frozenset({"stock", "added"})
 RANGE_SEPARATOR = r"(?:—|–|~|～|至|到|-)"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 DIGITS = re.compile(r"\d")
@@ -126,6 +130,25 @@ class _Grammar:
     # One-character verbs (立, 有) open a subject only at the front of a clause: inside one
     # they are parts of words (建立, 立体化).
     single_char_verbs: frozenset[str]
+    measure_cue: re.Pattern[str]  # rules/measures.yaml cue words
+    cue_measures: dict[str, str]  # cue word -> measure
+    unit_measures: dict[str, str]  # unit -> measure of a count with no metric
+    unmapped: tuple[_UnmappedReason, ...]
+
+
+@dataclass(frozen=True)
+class _UnmappedReason:
+    """One reason of rules/unmapped.yaml: a claim whose sentence or subject matches has no metric
+    because it measures nothing comparable."""
+
+    code: str
+    before: re.Pattern[str] | None
+    after: re.Pattern[str] | None
+    subject: re.Pattern[str] | None
+
+    def fits(self, before: str, after: str, subject: str) -> bool:
+        tests = ((self.before, before), (self.after, after), (self.subject, subject))
+        return any(p is not None and p.search(t) is not None for p, t in tests)
 
 
 @cache
@@ -152,6 +175,13 @@ def _grammar() -> _Grammar:
         rf"|(?<=[\u4e00-\u9fff])(?P<bare>{ARABIC})(?=[{re.escape(CLAUSE_BREAKS)}]|$)"
     )
     directions = {w: d for d, words in rules["directions"].items() for w in words}
+    measures = load_yaml("measures.yaml")
+    cue_measures = {word: m for m, words in measures["cues"].items() for word in words}
+    unit_measures = {
+        u["unit"]: measures["unit_families"][u["family"]]
+        for u in unit_rules["units"]
+        if u["family"] in measures["unit_families"]
+    }
     bases = "|".join(f"(?:{b})" for b in rules["bases"])
     abstract = _alternation(rules["abstract_nouns"])
     return _Grammar(
@@ -193,6 +223,16 @@ def _grammar() -> _Grammar:
         blocked_after=rules["blocked_after"],
         ordinal_prefixes=tuple(rules["ordinal_prefixes"]),
         single_char_verbs=frozenset(v for v in rules["verbs"] if len(v) == 1),
+        measure_cue=re.compile(_alternation(list(cue_measures))),
+        cue_measures=cue_measures,
+        unit_measures=unit_measures,
+        unmapped=tuple(
+            _UnmappedReason(
+                r["code"],
+                *(re.compile(r[k]) if k in r else None for k in ("before", "after", "subject")),
+            )
+            for r in load_yaml("unmapped.yaml")["reasons"]
+        ),
     )
 
 
@@ -425,6 +465,44 @@ class _Reading:
     direction: str | None
     basis: str | None
     metric: str | None
+    measure: str | None
+    why_unmapped: str | None
+
+
+def _measure(
+    text: str,
+    number: _Number,
+    kind: str,
+    metric: str | None,
+    sentence_start: int,
+    grammar: _Grammar,
+) -> str | None:
+    """What a level row states (rules/measures.yaml): a rate, an amount, the metric's default,
+    or for things that exist the last cue word in its clause (建有 -> stock, 新增 -> added)."""
+    if kind in ("rate", "amount"):
+        return kind
+    default = (
+        load_metrics().by_code[metric].measure
+        if metric
+        else grammar.unit_measures.get(number.unit or "")
+    )
+    if kind == "change" or default not in CUED_MEASURES:
+        return default
+    start = max(_last_break(text, number.start, MEASURE_BREAKS), sentence_start)
+    cues = list(grammar.measure_cue.finditer(text, start, number.start))
+    return grammar.cue_measures[cues[-1][0]] if cues else default
+
+
+def _why_unmapped(
+    text: str, number: _Number, sentence_start: int, subject: str | None, grammar: _Grammar
+) -> str:
+    """The rules/unmapped.yaml code of a claim with no metric."""
+    before = text[sentence_start : number.start]
+    after = text[number.end : number.end + _clause_length(text[number.end :])]
+    reason = next((r for r in grammar.unmapped if r.fits(before, after, subject or "")), None)
+    if reason is not None:
+        return reason.code
+    return "unknown" if subject else "no_subject"
 
 
 def _read_change(
@@ -511,14 +589,22 @@ def _read(
         metric = catalogue.match(topic + subject.context, kind, unit, after=len(topic))
     text_subject = subject.text
     inherits = previous is not None and (kind == "change" or previous.number.unit == number.unit)
+    measure = _measure(text, number, kind, metric, sentence_start, grammar)
     if text_subject is None and inherits and previous is not None:
+        if kind == "change" and metric in (None, previous.metric):
+            measure = previous.measure  # 电诈案件301起,同比下降18%: the change of the level
         text_subject, metric = previous.subject, metric or previous.metric
+        if kind != "change" or measure is None:
+            measure = _measure(text, number, kind, metric, sentence_start, grammar)
     elif text_subject is None and subject.context:
         text_subject = subject.context
     elif text_subject is None and kind == "rate":
         subject = _subject_in_previous_clause(text, sentence_start, clause_start, grammar)
         text_subject = subject.text
         metric = catalogue.match(subject.context, kind, unit) if subject.context else None
+        measure = _measure(text, number, kind, metric, sentence_start, grammar)
+    if number.unit_kind == "pp":
+        measure = "rate"  # a change in percentage points is a change of a rate
     if subject.start is not None:
         quote_start = min(quote_start, subject.start)
     return _Reading(
@@ -531,6 +617,8 @@ def _read(
         direction,
         basis,
         metric,
+        measure,
+        None if metric else _why_unmapped(text, number, sentence_start, text_subject, grammar),
     )
 
 
@@ -608,6 +696,8 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
                     scope=scope,
                     is_target=is_target,
                     bound=bound,
+                    measure=reading.measure,
+                    why_unmapped=reading.why_unmapped,
                 )
             )
     return rows
