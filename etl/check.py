@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Engine, inspect, text
 from sqlalchemy.exc import DBAPIError
 
-from etl.db import ROOT
+from etl.db import SQL_DIR
 
-CHECKS_DIR = ROOT / "sql" / "checks"
+CHECKS_DIR = SQL_DIR / "checks"
 
 
 @dataclass(frozen=True)

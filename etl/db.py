@@ -10,6 +10,7 @@ import fcntl
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from importlib import resources
 from pathlib import Path
 
 from alembic import command
@@ -18,15 +19,40 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 
-ROOT = Path(__file__).resolve().parent.parent
-MIGRATIONS_DIR = ROOT / "migrations"
-DEFAULT_DB = ROOT / "db" / "pingan.sqlite"
 BUSY_TIMEOUT_MS = 30_000
+
+
+def shipped_dir(package: str) -> Path:
+    """A folder the package ships: `migrations/`, `sql/` and `db/` of the repository are the
+    packages etl.migrations, etl.sql and etl.site_config (pyproject.toml).
+
+    pip installs them as files, in a checkout (editable) or in site-packages, so this is a real
+    directory, as Alembic needs; imported from a zip archive it is not, and pingan-db refuses.
+    """
+    folder = resources.files(package)
+    if not isinstance(folder, Path):
+        raise RuntimeError(f"{package} is not a folder on disk ({folder}): pip install pingan-db")
+    return folder
+
+
+MIGRATIONS_DIR = shipped_dir("etl.migrations")
+SQL_DIR = shipped_dir("etl.sql")
+SITE_DIR = shipped_dir("etl.site_config")
+
+
+def default_db() -> Path:
+    """The database when neither `--db` nor $PINGAN_DB names one: `db/pingan.sqlite` of the
+    checkout that pingan-db runs from (installed with `pip install -e .`, as `make` does), else
+    `pingan-db/pingan.sqlite` in the user's data folder ($XDG_DATA_HOME, ~/.local/share)."""
+    if (SITE_DIR.parent / "pyproject.toml").is_file():
+        return SITE_DIR / "pingan.sqlite"
+    data_home = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(data_home) / "pingan-db" / "pingan.sqlite"
 
 
 def database_url(db: str | os.PathLike | None = None) -> str:
     """The SQLAlchemy URL for `--db`: a URL as given, or a SQLite file path."""
-    db = db or os.environ.get("PINGAN_DB") or DEFAULT_DB
+    db = db or os.environ.get("PINGAN_DB") or default_db()
     db = str(db)
     if "://" in db:
         return db
@@ -62,8 +88,9 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def alembic_config(url: str) -> Config:
-    """Alembic's config without needing alembic.ini edits: the URL comes from `--db`."""
-    config = Config(str(ROOT / "alembic.ini"))
+    """Alembic's config, built here: an installed pingan-db has no alembic.ini (that file is for
+    plain `alembic` in a checkout), and the URL comes from `--db`."""
+    config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
