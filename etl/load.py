@@ -70,6 +70,8 @@ INDICATOR_FIELDS = (
     "approx",
     "is_target",
     "bound",
+    "measure",
+    "why_unmapped",
 )
 # Documents a transaction: enough that commits cost little, few enough that a reader sees the
 # load advance and a crash loses little work (what it loses is loaded again by the next run).
@@ -678,6 +680,8 @@ def indicator_values(found: IndicatorRecord, document_id: int, paragraph_id: int
         **{name: getattr(claim, name) for name in INDICATOR_FIELDS},
         "scope": found.scope,
         "place_level": found.place_level,
+        "period_resolved": found.period_resolved,
+        "period_label": found.period_label,
     }
 
 
@@ -693,6 +697,7 @@ def document_values(record: DocumentRecord, run_id: int) -> dict:
         "title_derived": record.title_derived,
         "subtitle": record.subtitle,
         "published_on": record.published_on,
+        "date_source": record.date_source,
         "source": record.source,
         "authors": record.authors,
         "editor": record.editor,

@@ -118,6 +118,8 @@ class Document(Base):
     keywords: Mapped[str | None] = mapped_column(Text)
     segmenter: Mapped[str | None] = mapped_column(Text)
     pipeline_version: Mapped[str | None] = mapped_column(Text)
+    # where published_on came from: text, html, none (an open vocabulary: sql/schema.yaml)
+    date_source: Mapped[str | None] = mapped_column(Text)
 
 
 class DocumentPath(Base):
@@ -200,6 +202,9 @@ class Metric(Base):
     kind: Mapped[str] = mapped_column(Text)
     unit: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
+    # the broader metric this one is a sub-type or a near relative of: a metric code, with no
+    # foreign key, so that a copy may write the rows in any order (sql/checks/ checks it)
+    parent: Mapped[str | None] = mapped_column(Text)
     city_count: Mapped[int] = mapped_column(default=0, server_default="0")
     document_count: Mapped[int] = mapped_column(default=0, server_default="0")
     indicator_count: Mapped[int] = mapped_column(default=0, server_default="0")
@@ -252,3 +257,8 @@ class Indicator(Base):
     place_level: Mapped[str] = mapped_column(Text, default="city", server_default="city")
     is_target: Mapped[bool] = mapped_column(default=False, server_default="0")
     bound: Mapped[str | None] = mapped_column(Text)
+    measure: Mapped[str | None] = mapped_column(Text)
+    why_unmapped: Mapped[str | None] = mapped_column(Text)
+    # NULL until the document is derived again after migration 0015 (`pingan refresh`)
+    period_resolved: Mapped[bool | None]
+    period_label: Mapped[str | None] = mapped_column(Text)

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from itertools import chain
 
+from etl.dating import period_label, period_resolved
 from etl.fingerprint import pipeline_version
 from etl.indicators import Indicator, extract_indicators
 from etl.ingest import Ingested, ingest
@@ -43,6 +44,8 @@ class IndicatorRecord:
     indicator: Indicator
     scope: str | None
     place_level: str
+    period_resolved: bool  # see etl.dating
+    period_label: str
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,7 @@ class DocumentRecord:
     title_derived: bool
     subtitle: str | None
     published_on: dt.date | None
+    date_source: str  # where published_on came from (etl.ingest)
     source: str | None
     authors: str | None
     editor: str | None
@@ -101,6 +105,8 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
             found,
             scope=found.scope or below_city,
             place_level="sub_city" if found.scope or below_city else "city",
+            period_resolved=period_resolved(found, article.published_on),
+            period_label=period_label(found, article.published_on),
         )
         for p in paragraphs
         for found in extract_indicators(p.text, article.published_on)
@@ -114,6 +120,7 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
         title_derived=article.title_derived,
         subtitle=article.subtitle,
         published_on=article.published_on,
+        date_source=ingested.date_source,
         source=article.source,
         authors=", ".join(article.authors) or None,
         editor=article.editor,

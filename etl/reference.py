@@ -22,7 +22,8 @@ def sync_reference_data(connection: Connection) -> None:
 
 
 def sync_metrics(connection: Connection) -> None:
-    """Metrics and synonyms as `etl/rules/metrics.yaml` has them now (names may be refined)."""
+    """Metrics, their parents and synonyms as `etl/rules/metrics.yaml` has them now (names may
+    be refined)."""
     catalogue = load_metrics()
     present = set(connection.execute(select(Metric.code)).scalars())
     for metric in catalogue.metrics:
@@ -38,6 +39,11 @@ def sync_metrics(connection: Connection) -> None:
             connection.execute(update(Metric).where(Metric.code == metric.code).values(**values))
         else:
             connection.execute(insert(Metric).values(code=metric.code, **values))
+    # once every metric is there, so that a parent listed after its sub-type is found
+    for metric in catalogue.metrics:
+        connection.execute(
+            update(Metric).where(Metric.code == metric.code).values(parent=metric.parent)
+        )
     connection.execute(delete(MetricSynonym))
     connection.execute(
         insert(MetricSynonym), [{"synonym": s.text, "metric": s.code} for s in catalogue.synonyms]

@@ -106,18 +106,62 @@ def materialise(
         connection.execute(text(f'DROP VIEW IF EXISTS "{name}"'))
     for name in names:
         snapshot = newest_snapshot(name, before=f"{revision}~")  # this revision's or the last
-        create_view(connection, query_view(name), snapshot.read_text(encoding="utf-8"))
-        columns = inspect(connection).get_columns(query_view(name))
-        key = keys[name]
-        table = Table(
-            name,
-            MetaData(),
-            *(Column(c["name"], c["type"], primary_key=c["name"] in key) for c in columns),
-        )
+        table = query_table(connection, name, snapshot, keys[name])
         for column in indexes.get(name, []):
             Index(f"ix_{name}_{column}", table.c[column])
         table.create(connection)
         refill(connection, name)
+
+
+def query_table(connection: Connection, name: str, snapshot: Path, key: list[str]) -> Table:
+    """Make `_NAME_query` from a snapshot; the table NAME (not yet created) with its columns."""
+    create_view(connection, query_view(name), snapshot.read_text(encoding="utf-8"))
+    columns = inspect(connection).get_columns(query_view(name))
+    return Table(
+        name,
+        MetaData(),
+        *(Column(c["name"], c["type"], primary_key=c["name"] in key) for c in columns),
+    )
+
+
+def rebuild_materialised(
+    op,
+    revision: str,
+    names: list[str],
+    keys: dict[str, list[str]],
+    indexes: dict[str, dict[str, list[str]]],
+    views_read: list[str],
+    downgrading: bool = False,
+) -> None:
+    """Step for materialised comparisons whose columns change: each table (names in dependency
+    order) is made again from this revision's query (when downgrading, the one before it).
+
+    Its rows are kept in the columns both tables have, as `requery` keeps them: new columns
+    stay empty until the next load refills the rows. Its indexes are kept too, those named in
+    `indexes` made on the columns given there, and those on a column the table lost dropped.
+    `views_read` are plain views the queries read, replaced (or restored) once no query reads
+    them (PostgreSQL refuses to drop a view that another one reads).
+    """
+    connection = op.get_bind()
+    for name in reversed(names):
+        connection.execute(text(f'DROP VIEW IF EXISTS "{query_view(name)}"'))
+    (restore_views if downgrading else replace_views)(op, revision, views_read)
+    for name in names:
+        inspector = inspect(connection)
+        kept_columns = [c["name"] for c in inspector.get_columns(name)]
+        kept_indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes(name)}
+        kept = f"_{name}_kept"
+        connection.execute(text(f'CREATE TABLE "{kept}" AS SELECT * FROM "{name}"'))
+        connection.execute(text(f'DROP TABLE "{name}"'))
+        snapshot = newest_snapshot(name, before=revision if downgrading else f"{revision}~")
+        table = query_table(connection, name, snapshot, keys[name])
+        for index, columns in {**kept_indexes, **indexes.get(name, {})}.items():
+            if set(columns) <= set(table.c.keys()):
+                Index(index, *(table.c[column] for column in columns))
+        table.create(connection)
+        both = ", ".join(f'"{column}"' for column in kept_columns if column in table.c)
+        connection.execute(text(f'INSERT INTO "{name}" ({both}) SELECT {both} FROM "{kept}"'))
+        connection.execute(text(f'DROP TABLE "{kept}"'))
 
 
 def requery(op, revision: str, names: list[str], downgrading: bool = False) -> None:
