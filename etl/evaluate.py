@@ -3,6 +3,13 @@
 A predicted row matches a gold row of the same document when it claims the same thing: same
 kind, value, unit and change, and quotes that overlap. Offsets are not compared, so a gold file
 stays valid when paragraph splitting changes, and other extractors can be scored on it too.
+
+A gold file with a `concept` column (what a claim measures, at the granularity where two cities'
+figures can be set side by side) also scores the metric codes as a comparison uses them: of the
+pairs of rows from different documents that share a metric and measure, how many the gold calls
+one concept (pair precision); of the pairs the gold calls one concept, how many share a metric
+and measure (pair recall); and how many claims with a concept get a metric at all (coverage).
+Rows marked `optional` (scaffolding such as a count of list items) are left out of these.
 """
 
 from __future__ import annotations
@@ -13,6 +20,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import combinations
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +40,22 @@ class KindScores:
 
 
 @dataclass(frozen=True)
+class ConceptScores:
+    """How well metric codes line up like with like, from the gold's `concept` column."""
+
+    pairs_predicted: int  # pairs of rows of different documents sharing metric and measure
+    pairs_correct: int  # ... that the gold calls one concept
+    pairs_gold: int  # pairs of gold rows of different documents with one concept
+    pairs_found: int  # ... whose predicted rows share metric and measure
+    pair_precision: float
+    pair_recall: float
+    with_concept: int  # matched gold rows with a concept
+    mapped: int  # ... whose predicted row has a metric
+    coverage: float
+    measure_agreement: float  # matched rows with a gold measure: share predicted alike
+
+
+@dataclass(frozen=True)
 class Scores:
     gold: int
     predicted: int
@@ -43,6 +67,11 @@ class Scores:
     per_kind: dict[str, KindScores]
     missed: list[Row]  # gold rows nothing matched
     spurious: list[Row]  # predicted rows that match no gold row
+    concepts: ConceptScores | None  # when the gold has a `concept` column
+    # matched gold rows with a concept whose predicted row has no metric, and pairs of
+    # predicted rows that share metric and measure across concepts
+    unmapped: list[Row]
+    false_pairs: list[tuple[Row, Row]]
 
 
 def _number(value: Any) -> float | None:
@@ -97,6 +126,70 @@ def _ratio(numerator: int, denominator: int) -> float:
     return numerator / denominator if denominator else 1.0
 
 
+def _comparable_key(row: Row) -> tuple[str, str] | None:
+    """What a comparison lines rows up on: (metric, measure), None for a row with no metric."""
+    metric = _text(row.get("metric"))
+    return (metric, _text(row.get("measure"))) if metric else None
+
+
+def _is_optional(row: Row) -> bool:
+    return _text(row.get("optional")) not in ("", "0")
+
+
+def score_concepts(
+    gold_rows: Sequence[Row], pairs: Sequence[tuple[Row, Row]]
+) -> tuple[ConceptScores, list[Row], list[tuple[Row, Row]]]:
+    """Pair precision, pair recall and coverage of matched (gold, predicted) pairs, with the
+    unmapped claims and the false pairs, for reading the errors."""
+    counted = [(g, p) for g, p in pairs if not _is_optional(g)]
+    predicted_pairs = [
+        (a, b)
+        for a, b in combinations(counted, 2)
+        if _text(a[0]["document"]) != _text(b[0]["document"])
+        and _comparable_key(a[1]) is not None
+        and _comparable_key(a[1]) == _comparable_key(b[1])
+    ]
+    false_pairs = [
+        (a[1], b[1])
+        for a, b in predicted_pairs
+        if not _text(a[0].get("concept")) or _text(a[0]["concept"]) != _text(b[0]["concept"])
+    ]
+    found_for = {id(g): p for g, p in counted}
+    gold_pairs = [
+        (a, b)
+        for a, b in combinations([g for g in gold_rows if not _is_optional(g)], 2)
+        if _text(a["document"]) != _text(b["document"])
+        and _text(a.get("concept"))
+        and _text(a["concept"]) == _text(b.get("concept"))
+    ]
+    found = sum(
+        id(a) in found_for
+        and id(b) in found_for
+        and _comparable_key(found_for[id(a)]) is not None
+        and _comparable_key(found_for[id(a)]) == _comparable_key(found_for[id(b)])
+        for a, b in gold_pairs
+    )
+    with_concept = [(g, p) for g, p in counted if _text(g.get("concept"))]
+    unmapped = [p for _, p in with_concept if not _text(p.get("metric"))]
+    with_measure = [(g, p) for g, p in counted if _text(g.get("measure"))]
+    scores = ConceptScores(
+        pairs_predicted=len(predicted_pairs),
+        pairs_correct=len(predicted_pairs) - len(false_pairs),
+        pairs_gold=len(gold_pairs),
+        pairs_found=found,
+        pair_precision=_ratio(len(predicted_pairs) - len(false_pairs), len(predicted_pairs)),
+        pair_recall=_ratio(found, len(gold_pairs)),
+        with_concept=len(with_concept),
+        mapped=len(with_concept) - len(unmapped),
+        coverage=_ratio(len(with_concept) - len(unmapped), len(with_concept)),
+        measure_agreement=_ratio(
+            sum(_text(g["measure"]) == _text(p.get("measure")) for g, p in with_measure),
+            len(with_measure),
+        ),
+    )
+    return scores, unmapped, false_pairs
+
+
 def evaluate(gold_rows: Sequence[Row], predicted_rows: Sequence[Row]) -> Scores:
     """Recall, precision, subject and metric agreement, overall and per kind.
 
@@ -127,6 +220,10 @@ def evaluate(gold_rows: Sequence[Row], predicted_rows: Sequence[Row]) -> Scores:
             _ratio(matched_n, gold_n),
             _ratio(matched_n, predicted_n),
         )
+    has_concepts = any("concept" in r for r in gold_rows)
+    concepts, unmapped, false_pairs = (
+        score_concepts(gold_rows, pairs) if has_concepts else (None, [], [])
+    )
     return Scores(
         gold=len(gold_rows),
         predicted=len(predicted_rows),
@@ -142,6 +239,9 @@ def evaluate(gold_rows: Sequence[Row], predicted_rows: Sequence[Row]) -> Scores:
         per_kind=per_kind,
         missed=missed,
         spurious=[predicted_rows[i] for i in unmatched],
+        concepts=concepts,
+        unmapped=unmapped,
+        false_pairs=false_pairs,
     )
 
 
@@ -169,5 +269,12 @@ def format_scores(scores: Scores) -> str:
         lines.append(
             f"  {k.kind:<7} gold {k.gold:>4}  predicted {k.predicted:>4}  matched {k.matched:>4}"
             f"  recall {k.recall:.3f}  precision {k.precision:.3f}"
+        )
+    if (c := scores.concepts) is not None:
+        lines.append(
+            f"pair precision {c.pair_precision:.3f} ({c.pairs_correct}/{c.pairs_predicted})  "
+            f"pair recall {c.pair_recall:.3f} ({c.pairs_found}/{c.pairs_gold})  "
+            f"coverage {c.coverage:.3f} ({c.mapped}/{c.with_concept})  "
+            f"measure agreement {c.measure_agreement:.3f}"
         )
     return "\n".join(lines)
