@@ -1,0 +1,142 @@
+"""Like with like (issue 19): the seeds loaded into a real migrated SQLite file, compared as a
+reader would: on (metric, measure), with real conflicts only, families listed labelled, and
+undated figures saying so and coming after the dated ones."""
+
+from sqlalchemy import text
+
+from etl import db
+from etl.load import load_files, refresh_documents
+from etl.read import find_article_files
+from tests.conftest import SEEDS, get
+from tests.test_views import view_rows
+
+CRIMINAL_CASES_FAMILY = {"criminal_cases", "criminal_cases_filed", "criminal_incidents_reported"}
+
+
+def test_the_seeds_hold_no_false_conflict(seeded_engine):
+    """Both conflicts the seeds used to show were false (a subset of one operation's arrests,
+    two different forces), and no other pair of their claims cannot both be true."""
+    rows = view_rows(seeded_engine, "SELECT quote_a, quote_b FROM claim_conflicts")
+    assert rows == []
+
+
+def test_added_cameras_are_not_lined_up_with_totals(seeded_engine):
+    rows = view_rows(
+        seeded_engine,
+        "SELECT city, metric, measure, value FROM metric_comparison"
+        " WHERE metric = 'surveillance_cameras' AND kind <> 'change'",
+    )
+    keys = {(r["city"], r["value"]): (r["metric"], r["measure"]) for r in rows}
+    added_in_guiyang = keys[("贵阳市", 7000)]  # 新增加7000个高清探头
+    total_in_shantou = keys[("汕头市", 205000)]  # 建有治安视频监控头20.5万个
+    assert added_in_guiyang != total_in_shantou
+    assert total_in_shantou == keys[("晋中市", 76000)]  # 高清探头达到7.6万个: a total too
+    scorecard = {
+        r["city"]: (r["surveillance_cameras"], r["surveillance_cameras_measure"])
+        for r in view_rows(seeded_engine, "SELECT * FROM city_scorecard")
+    }
+    assert scorecard["汕头市"] == (205000, total_in_shantou[1])
+    assert scorecard["贵阳市"] == (None, None)  # an addition is no total
+
+
+def test_filed_and_occurring_criminal_cases_are_listed_together_labelled(seeded_engine):
+    metrics = view_rows(seeded_engine, "SELECT code, name_zh FROM metrics")
+    names = {m["code"]: m["name_zh"] for m in metrics}
+    family = view_rows(
+        seeded_engine,
+        "SELECT * FROM metric_family_comparison WHERE family_metric = 'criminal_cases'",
+    )
+    listed = {r["metric"] for r in family}
+    assert listed >= CRIMINAL_CASES_FAMILY  # 发案 (酒泉, 贵阳...), 立案 and 警情 (汕头)
+    assert all(r["metric_name_zh"] == names[r["metric"]] for r in family)
+    assert {r["family_name_zh"] for r in family} == {names["criminal_cases"]}
+    shantou = {(r["metric"], r["change_pct"]) for r in family if r["city"] == "汕头市"}
+    assert {("criminal_cases_filed", -5.8), ("criminal_incidents_reported", -12.1)} <= shantou
+    # each figure is listed once under the family, as metric_comparison has it: nothing merged
+    compared = view_rows(
+        seeded_engine,
+        "SELECT indicator_id FROM metric_comparison WHERE metric IN (:a, :b, :c)",
+        **dict(zip("abc", sorted(CRIMINAL_CASES_FAMILY), strict=True)),
+    )
+    in_family = [r["indicator_id"] for r in family if r["metric"] in CRIMINAL_CASES_FAMILY]
+    assert sorted(in_family) == sorted(r["indicator_id"] for r in compared)
+
+
+def test_a_family_never_lists_a_metric_outside_it(seeded_engine):
+    with seeded_engine.connect() as connection:
+        parents = dict(connection.execute(text("SELECT code, parent FROM metrics")).all())
+    rows = view_rows(seeded_engine, "SELECT family_metric, metric FROM metric_family_comparison")
+    for row in rows:
+        lineage, metric = [], row["metric"]
+        while metric is not None:
+            lineage.append(metric)
+            metric = parents[metric]
+        assert row["family_metric"] in lineage
+
+
+def test_undated_documents_say_so(seeded_engine):
+    documents = view_rows(seeded_engine, "SELECT published_on, date_source FROM documents")
+    assert {(d["published_on"] is None, d["date_source"]) for d in documents} == {
+        (True, "none"),
+        (False, "text"),
+    }
+    facts = view_rows(
+        seeded_engine,
+        "SELECT published_on, period, period_start, period_resolved, period_label"
+        " FROM indicator_facts",
+    )
+    undated = [f for f in facts if f["published_on"] is None and f["period_start"] is None]
+    assert undated and all(f["period_resolved"] == 0 for f in undated)
+    assert all("未注明日期" in f["period_label"] for f in undated)
+    # 去年 of an undated article has no year; of a dated one it has
+    assert any(f["period"] == "去年" and f["period_resolved"] == 0 for f in facts)
+    dated = [f for f in facts if f["period_resolved"] == 1]
+    assert dated and not any(word in f["period_label"] for f in dated for word in ("去年", "今年"))
+
+
+def test_comparisons_rank_undated_figures_after_dated_ones(datasette):
+    page = get(datasette, "/pingan/metric_comparison.json?_shape=array&_size=max").json()
+    order = [row["period_resolved"] for row in page]
+    assert 0 in order and 1 in order
+    assert order == sorted(order, reverse=True)
+    query = "/pingan/compare_metric.json?metric=criminal_cases&measure=&_shape=array"
+    rows = get(datasette, query).json()
+    assert {r["period_resolved"] for r in rows} == {0, 1}
+    for measure in {r["measure"] for r in rows}:
+        ranks = [r["period_resolved"] for r in rows if r["measure"] == measure]
+        assert ranks == sorted(ranks, reverse=True)
+
+
+def test_the_dashboard_charts_only_dated_figures(seeded_engine):
+    from etl.site import site_metadata
+
+    charts = site_metadata("pingan")["plugins"]["datasette-dashboards"]["overview"]["charts"]
+    with seeded_engine.connect() as connection:
+        for name in ("criminal-cases-change", "cameras-by-city"):
+            rows = connection.execute(text(charts[name]["query"])).mappings().all()
+            assert rows, name
+            assert not any("未注明日期" in row["period"] for row in rows), name
+
+
+def test_an_upgraded_database_is_filled_by_a_refresh(tmp_path, seeded_engine):
+    """A database loaded before revision 0015 gets its measures, dates and families from
+    `pingan refresh`, which the changed pipeline version asks for, and then compares as one
+    loaded afresh."""
+    engine = db.make_engine(db.database_url(tmp_path / "old.sqlite"))
+    db.upgrade(engine)
+    load_files(engine, list(find_article_files([SEEDS])))
+    db.downgrade(engine, "0014")
+    with engine.begin() as connection:  # as a pipeline before this revision left them
+        connection.execute(text("UPDATE documents SET pipeline_version = 'before 0015'"))
+    db.upgrade(engine)
+    assert (
+        view_rows(engine, "SELECT count(*) AS n FROM indicators WHERE measure IS NOT NULL")[0]["n"]
+        == 0
+    )
+    summary = refresh_documents(engine)
+    assert summary.refreshed == 5
+    comparison = "SELECT metric, measure, city, value, period_label FROM {} ORDER BY 1, 2, 3, 4, 5"
+    for table in ("metric_comparison", "metric_family_comparison", "city_scorecard"):
+        sql = comparison if table != "city_scorecard" else "SELECT * FROM {} ORDER BY city"
+        assert view_rows(engine, sql.format(table)) == view_rows(seeded_engine, sql.format(table))
+    engine.dispose()
