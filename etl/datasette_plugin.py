@@ -1,4 +1,5 @@
-"""Datasette plugin: Chinese full-text search on the `paragraphs` table, ranked by bm25.
+"""Datasette plugin: Chinese full-text search on the `paragraphs` table, ranked by bm25, and
+the pages a reader starts from.
 
 Datasette 0.65's table search (`datasette/filters.py`) runs
 `id in (select rowid from paragraphs_fts where paragraphs_fts match escape_fts(:search))`:
@@ -8,16 +9,16 @@ view has no hook for its ORDER BY). Three hooks fix that without touching Datase
 
 - `prepare_connection` (trylast, so it runs after Datasette registers its own) replaces the SQL
   function `escape_fts` with `etl.search.match_expression`: every table search segments the query
-  the same way the index was built and never hands FTS5 invalid syntax. The search box keeps what
-  the user typed, since Datasette still passes the raw text. It also registers `fts_query` and
-  `search_snippet`, used by the canned query.
-- `canned_queries` adds the canned query `search` (`sql/queries/search.sql`: title, city, date,
-  paragraph, highlighted snippet, best first) to every database that has `paragraphs_fts`.
-- `asgi_wrapper` serves a plain search of the table (`/DB/paragraphs?_search=...`, optionally with
-  `_size` and `_shape`, in any format) with that canned query, `q` being the typed text: same URL,
-  ranked results, and the query form shows what was typed. A search combined with filters, facets
-  or a sort stays on the table page (filtered and sorted as asked), as does `_searchmode=raw`,
-  where the user writes FTS5 syntax themselves. A blank `_search` is no search at all.
+  the same way the index was built (a metric's name in all its forms) and never hands FTS5
+  invalid syntax. It also registers the functions of the canned query `search`
+  (`sql/queries/search.sql`, published by `etl/site.py` like every canned query).
+- `asgi_wrapper` sends a search of the table to the ranked search, whatever else Datasette's form
+  sends with it (its sort, facets, a document filter): a web page to the search page `/search`
+  (`etl/pages.py`: title, city, date and the words around the match, best first, narrowed by
+  city and dates), other formats (`.json`, `.csv`) to the canned query at the same URL. A filter
+  on another column, a later page, or `_searchmode=raw` (FTS5 syntax typed by the user) stays on
+  the table page. A blank `_search` is no search at all.
+- `register_routes` serves the reader pages of `etl/pages.py`.
 
 `render_cell` shows the snippet's `<mark>` tags as highlighting, everything else escaped.
 
@@ -44,16 +45,29 @@ from datasette import hookimpl
 from datasette.facets import ColumnFacet
 from datasette.plugins import pm
 from datasette.utils import tilde_decode, to_css_class
+from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from etl.db import ROOT
-from etl.search import MARK_END, MARK_START, match_expression, register_search_functions, search_sql
+from etl.db import SQL_DIR
+from etl.pages import marked, search_page
+from etl.search import MARK_START, match_expression, register_search_functions
 
 SEARCHED_TABLE = "paragraphs"
 FTS_TABLE = "paragraphs_fts"
 CANNED_QUERY = "search"
-# Table-page arguments that the canned query can honour; any other keeps the request on the table.
-RANKED_SEARCH_ARGS = frozenset({"_search", "_size", "_shape"})
+SEARCH_PAGE = "/search"
+# What Datasette's search form sends besides `_search`, and what the ranked search honours (a
+# document) or leaves aside: the order of a search is relevance, and the search page narrows by
+# city and date rather than by facets. Any other argument (a filter on another column, a page
+# after the first, raw FTS5 syntax) keeps the request on the table.
+IGNORED_BY_RANKED_SEARCH = frozenset(
+    {"_sort", "_sort_desc", "_facet", "_facet_array", "_facet_date"}
+)
+RANKED_SEARCH_ARGS = (
+    frozenset({"_search", "_size", "_shape", "document_id"}) | IGNORED_BY_RANKED_SEARCH
+)
+# The form's filter rows and sort tick box, which Datasette first turns into a plain URL.
+DATASETTE_REDIRECTS = frozenset({"_filter_column", "_filter_op", "_filter_value", "_sort_by_desc"})
 
 
 UNUSED_PLUGINS = ("render_markdown",)
@@ -98,25 +112,14 @@ def prepare_connection(conn) -> None:
 
 
 @hookimpl
-def canned_queries(datasette, database):
-    async def search_query() -> dict:
-        if not await datasette.get_database(database).table_exists(FTS_TABLE):
-            return {}
-        return {
-            CANNED_QUERY: {
-                "sql": search_sql(),
-                "title": "Search paragraphs",
-                "description": "Paragraphs matching the words in q, best first (bm25); "
-                "Chinese is segmented as the index was. limit: how many (default 100).",
-            }
-        }
-
-    return search_query
+def prepare_jinja2_environment(env) -> None:
+    env.filters["table_rows"] = table_rows
+    env.filters["marked"] = marked
 
 
 @hookimpl
-def prepare_jinja2_environment(env) -> None:
-    env.filters["table_rows"] = table_rows
+def register_routes(datasette):
+    return [(r"^/search$", search_page)]
 
 
 def table_rows(display_rows: list[list[dict]]) -> Markup:
@@ -145,19 +148,14 @@ ID_COLUMN_TABLES = {
     "paragraph_id": "paragraphs",
     "indicator_id": "indicators",
 }
-LINKED_VIEWS = frozenset(p.stem for p in (ROOT / "sql" / "views").glob("*.sql"))
+LINKED_VIEWS = frozenset(p.stem for p in (SQL_DIR / "views").glob("*.sql"))
 ID_COLUMN = re.compile(r"^(document_id|paragraph_id|indicator_id)(_a|_b)?$")
 
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
     if table is None and column == "snippet" and isinstance(value, str) and MARK_START in value:
-        escaped = str(escape(value))
-        return Markup(
-            escaped.replace(str(escape(MARK_START)), MARK_START).replace(
-                str(escape(MARK_END)), MARK_END
-            )
-        )
+        return marked(value)
     id_column = ID_COLUMN.match(column)
     if id_column and isinstance(value, int) and (table is None or table in LINKED_VIEWS):
         url = datasette.urls.row(database, ID_COLUMN_TABLES[id_column[1]], value)
@@ -166,7 +164,8 @@ def render_cell(value, column, table, database, datasette):
 
 
 def ranked_search_target(path: str, query_string: str, datasette) -> tuple[str, str] | None:
-    """The canned query's path and query string for a plain search of the table, else None."""
+    """Where a search of the table goes instead, with its query string: the search page for a
+    web page, the canned query for other formats (.json, .csv); None to stay on the table."""
     database, _, rest = path.partition("?")[0].lstrip("/").partition("/")
     table, dot, extension = rest.partition(".")
     args = parse_qsl(query_string, keep_blank_values=True)
@@ -175,13 +174,26 @@ def ranked_search_target(path: str, query_string: str, datasette) -> tuple[str, 
         tilde_decode(table) != SEARCHED_TABLE
         or tilde_decode(database) not in datasette.databases
         or "_search" not in names
+        or names & DATASETTE_REDIRECTS
         or not names <= RANKED_SEARCH_ARGS
     ):
         return None
+    taken = [(name, value) for name, value in args if name not in IGNORED_BY_RANKED_SEARCH]
+    if not dot:  # the search page shows the best SEARCH_PAGE_ROWS, in HTML
+        page_args = [search_page_arg(name, value) for name, value in taken]
+        return SEARCH_PAGE, urlencode([arg for arg in page_args if arg[0] in SEARCH_PAGE_ARGS])
     canned_args = [
-        canned_query_arg(name, value, datasette.max_returned_rows) for name, value in args
+        canned_query_arg(name, value, datasette.max_returned_rows) for name, value in taken
     ]
     return f"/{database}/{CANNED_QUERY}{dot}{extension}", urlencode(canned_args)
+
+
+SEARCH_PAGE_ARGS = frozenset({"q", "document_id"})
+
+
+def search_page_arg(name: str, value: str) -> tuple[str, str]:
+    """A table-page argument as the search page takes it: `_search` is `q`."""
+    return ("q", value) if name == "_search" else (name, value)
 
 
 def canned_query_arg(name: str, value: str, max_rows: int) -> tuple[str, str]:
@@ -203,7 +215,10 @@ def asgi_wrapper(datasette):
     def wrap(app):
         async def search_ranked_by_bm25(scope, receive, send):
             if scope["type"] == "http" and b"_search" in scope.get("query_string", b""):
-                scope = search_scope(scope, datasette)
+                scope, redirect = search_scope(scope, datasette)
+                if redirect is not None:
+                    await Response.redirect(redirect).asgi_send(send)
+                    return
             await app(scope, receive, send)
 
         return search_ranked_by_bm25
@@ -211,16 +226,20 @@ def asgi_wrapper(datasette):
     return wrap
 
 
-def search_scope(scope: dict, datasette) -> dict:
-    """The request with a blank `_search` dropped and a plain table search sent to the canned
-    query. Paths are matched as Datasette routes them: the raw, tilde-encoded path."""
+def search_scope(scope: dict, datasette) -> tuple[dict, str | None]:
+    """The request with a blank `_search` dropped and a table search sent to the canned query,
+    or the URL of the search page to redirect a web page's search to. Paths are matched as
+    Datasette routes them: the raw, tilde-encoded path."""
     # Percent-encoded as a rule, but a client may send raw UTF-8: never fail on it.
     query_string = without_blank_search(scope["query_string"].decode("utf-8", "replace"))
     raw_path = (scope.get("raw_path") or scope["path"].encode("utf-8")).decode("ascii")
     target = ranked_search_target(raw_path, query_string, datasette)
     if target is None:
-        return dict(scope, query_string=query_string.encode("ascii"))
+        return dict(scope, query_string=query_string.encode("ascii")), None
     path, query_string = target
-    return dict(
+    if path == SEARCH_PAGE:
+        return scope, f"{path}?{query_string}"
+    rewritten = dict(
         scope, path=path, raw_path=path.encode("ascii"), query_string=query_string.encode("ascii")
     )
+    return rewritten, None

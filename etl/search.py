@@ -8,6 +8,10 @@ Whatever the user typed ends up as words inside double-quoted FTS5 strings or is
 input is an FTS5 syntax error: stray quotes close at the end, punctuation (a lone `*` included) is
 not a word, and FTS5's operators `AND OR NOT NEAR` typed as bare words are dropped rather than read
 as syntax (terms are always ANDed). A term ending in `*` is a prefix search on its last word.
+
+A bare term that names a metric as the reports do (a synonym in `etl/rules/metrics.yaml`, the
+data the extractor maps claims with) also finds the metric's other forms: 网格员 finds 网格管理员
+and 专兼职网格员 too (`searched_forms` says which). In double quotes a term is searched alone.
 """
 
 from __future__ import annotations
@@ -17,20 +21,23 @@ import sqlite3
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import islice
 
 from sqlalchemy import Connection, text
 
-from etl.db import ROOT
+from etl.db import SQL_DIR
 from etl.dialects import SEARCH_POSTGRESQL
+from etl.metrics import load_metrics
 from etl.tokens import HAN_ONLY, inner_words, segment
 
-SEARCH_SQL_PATH = ROOT / "sql" / "queries" / "search.sql"
+SEARCH_SQL_PATH = SQL_DIR / "queries" / "search.sql"
 MATCHES_NOTHING = '""'
 """What the SQL function `fts_query` returns when nothing searchable is left: FTS5 rejects an
 empty or NULL query, and the empty phrase is valid and matches no row."""
 MARK_START, MARK_END = "<mark>", "</mark>"
+# What narrows a search in `sql/queries/search.sql` (blank: no narrowing); from and to are dates.
+NARROWING_PARAMETERS = ("city", "from", "to", "document_id")
 FTS5_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
 # Typographic quotes count as the ASCII double quote: users type “枫桥经验” as a phrase.
 QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "『": '"', "』": '"'})
@@ -46,18 +53,61 @@ class Term:
     prefix: bool = False
 
 
-def query_terms(user_query: str) -> list[Term]:
-    """The phrases in what a user typed; full-width forms are folded as the stored text's are."""
+@dataclass(frozen=True)
+class TypedTerm:
+    """A term as the user typed it and the forms it is searched in: itself, then its synonyms.
+    A paragraph matches the term when it holds any of the forms."""
+
+    forms: tuple[Term, ...]
+    texts: tuple[str, ...]
+
+
+@cache
+def metric_forms() -> dict[str, tuple[str, ...]]:
+    """Each literal name of a metric (its Chinese name, its synonyms without a `*`) -> every
+    literal name of the metrics it names, as written in `etl/rules/metrics.yaml`."""
+    forms: dict[str, tuple[str, ...]] = {}
+    for metric in load_metrics().metrics:
+        names = tuple(dict.fromkeys(n for n in (metric.name_zh, *metric.synonyms) if "*" not in n))
+        for name in names:
+            forms[name] = tuple(dict.fromkeys((*forms.get(name, ()), *names)))
+    return forms
+
+
+def typed_terms(user_query: str) -> list[TypedTerm]:
+    """The terms a user typed, each with the forms it is searched in; full-width forms are
+    folded as the stored text's are."""
     typed = unicodedata.normalize("NFKC", user_query).translate(QUOTES)
     terms = []
     for match in TERM.finditer(typed):
         phrase, bare = match["phrase"], match["bare"]
         if bare in FTS5_OPERATORS:
             continue
-        words = tuple(segment(phrase if phrase is not None else bare))
-        if words:
-            terms.append(Term(words, prefix=bare is not None and bare.endswith("*")))
+        text_ = phrase if phrase is not None else bare
+        words = tuple(segment(text_))
+        if not words:
+            continue
+        prefix = bare is not None and bare.endswith("*")
+        synonyms = metric_forms().get(bare, ()) if bare is not None else ()
+        others = [name for name in synonyms if name != bare and segment(name)]
+        terms.append(
+            TypedTerm(
+                forms=(Term(words, prefix), *(Term(tuple(segment(name))) for name in others)),
+                texts=(text_.strip(), *others),
+            )
+        )
     return terms
+
+
+def query_terms(user_query: str) -> list[Term]:
+    """Every form of every term in what a user typed."""
+    return [form for term in typed_terms(user_query) for form in term.forms]
+
+
+@lru_cache(maxsize=64)
+def searched_forms(user_query: str) -> list[tuple[str, ...]]:
+    """What is searched for each typed term: 网格员 -> (网格员, 网格管理员, 网格长, ...)."""
+    return [term.texts for term in typed_terms(user_query)]
 
 
 def fts_group(term: Term) -> str:
@@ -73,12 +123,22 @@ def fts_group(term: Term) -> str:
     return f"NEAR({' '.join(strings)}, {window})"
 
 
+def fts_alternatives(term: TypedTerm) -> str:
+    """A typed term as FTS5: its one form, or its forms in parentheses joined by OR."""
+    if len(term.forms) == 1:
+        return fts_group(term.forms[0])
+    return "(" + " OR ".join(fts_group(form) for form in term.forms) + ")"
+
+
 def fts_query(user_query: str) -> str | None:
     """A valid FTS5 MATCH expression for `paragraphs_fts`, or None when nothing searchable is left.
 
-    `刑事发案 "社区 民警" 2015年*` -> `"刑事发案" NEAR("社区" "民警", 4) NEAR("2015" "年" *, 4)`.
+    `"刑事发案" "社区 民警" 2015年*` ->
+    `"刑事发案" AND NEAR("社区" "民警", 4) AND NEAR("2015" "年" *, 4)`;
+    网格员 -> `("网格员" OR NEAR("网格" "管理员", 5) OR ...)`.
     """
-    return " ".join(fts_group(term) for term in query_terms(user_query)) or None
+    # AND written out: FTS5 reads two strings side by side as AND, but not a parenthesised group.
+    return " AND ".join(fts_alternatives(term) for term in typed_terms(user_query)) or None
 
 
 def match_expression(user_query: str | None) -> str:
@@ -100,7 +160,7 @@ def search_matches(paragraph: str, user_query: str | None) -> bool:
 
 @lru_cache(maxsize=64)
 def search_is_exact(user_query: str | None) -> bool:
-    """Does the index alone decide, with no need of `search_matches`? So when every term is one
+    """Does the index alone decide, with no need of `search_matches`? So when every form is one
     Han word: the index holds it only where the text does (a token, or a word inside one)."""
     terms = query_terms(user_query or "")
     return all(len(term.words) == 1 and HAN_ONLY.fullmatch(term.words[0]) for term in terms)
@@ -108,21 +168,22 @@ def search_is_exact(user_query: str | None) -> bool:
 
 @lru_cache(maxsize=64)
 def phrase_patterns(user_query: str) -> tuple[re.Pattern[str], ...]:
-    """One compiled phrase per term: SQLite calls `search_matches` for every candidate row, and
-    cutting the query again for each took a second for 58,000 rows."""
-    return tuple(re.compile(phrase_regex(term), re.IGNORECASE) for term in query_terms(user_query))
+    """One compiled pattern per typed term, any of its forms: SQLite calls `search_matches` for
+    every candidate row, and cutting the query again for each took a second for 58,000 rows."""
+    return tuple(term_pattern(list(term.forms)) for term in typed_terms(user_query))
 
 
-def term_pattern(terms: list[Term]) -> re.Pattern[str] | None:
+def term_pattern(terms: list[Term]) -> re.Pattern[str]:
     """Where the terms occur in the original text: their words with only punctuation or spaces
     between them (the tokens dropped those), longest phrase first."""
     alternatives = sorted((phrase_regex(term) for term in terms), key=len, reverse=True)
-    return re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+    return re.compile("|".join(alternatives), re.IGNORECASE)
 
 
 @lru_cache(maxsize=64)
 def query_pattern(user_query: str) -> re.Pattern[str] | None:
-    return term_pattern(query_terms(user_query))
+    terms = query_terms(user_query)
+    return term_pattern(terms) if terms else None
 
 
 def search_snippet(paragraph: str, user_query: str | None, context: int = 40) -> str:
@@ -165,15 +226,21 @@ class SearchHit:
     position: int
 
 
-def tsquery(user_query: str) -> str | None:
-    """The PostgreSQL twin of `fts_query`: every word of every term must be in the paragraph
-    (`&`; PostgreSQL has no NEAR window, so a several-word term is looser there)."""
+def ts_form(term: Term) -> str:
+    """One form for PostgreSQL: every word of it (`&`; PostgreSQL has no NEAR window, so a
+    several-word form is looser there)."""
     lexemes = [
         "'" + word.replace("'", "''") + "'" + (":*" if term.prefix and last else "")
-        for term in query_terms(user_query)
         for last, word in ((i == len(term.words) - 1, w) for i, w in enumerate(term.words))
     ]
-    return " & ".join(lexemes) or None
+    return "(" + " & ".join(lexemes) + ")"
+
+
+def tsquery(user_query: str) -> str | None:
+    """The PostgreSQL twin of `fts_query`: each typed term, in any of its forms."""
+    terms = typed_terms(user_query)
+    alternatives = ["(" + " | ".join(ts_form(f) for f in term.forms) + ")" for term in terms]
+    return " & ".join(alternatives) or None
 
 
 def search_paragraphs(connection: Connection, query: str, limit: int = 20) -> list[SearchHit]:
@@ -194,5 +261,8 @@ def search_paragraphs(connection: Connection, query: str, limit: int = 20) -> li
             for row in islice(hits, limit)
         ]
     register_search_functions(connection.connection.driver_connection)
-    rows = connection.execute(text(search_sql()), {"q": query, "limit": limit}).mappings()
+    narrowing = dict.fromkeys(NARROWING_PARAMETERS)
+    rows = connection.execute(
+        text(search_sql()), {"q": query, "limit": limit, **narrowing}
+    ).mappings()
     return [SearchHit(**row) for row in rows]

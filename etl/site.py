@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import takewhile
 from pathlib import Path
 
 import yaml
 from datasette.app import Datasette
 
-from etl.db import ROOT
+from etl.db import SITE_DIR, SQL_DIR
 
-SITE_DIR = ROOT / "db"
 TEMPLATES_DIR = SITE_DIR / "templates"
-SCHEMA_FILE = ROOT / "sql" / "schema.yaml"
-QUERIES_DIR = ROOT / "sql" / "queries"
+SCHEMA_FILE = SQL_DIR / "schema.yaml"
+QUERIES_DIR = SQL_DIR / "queries"
 CONFIG_DATABASE_NAME = "pingan"
 
 
@@ -29,12 +29,14 @@ def read_yaml(path: Path) -> dict:
 
 
 def canned_query(path: Path) -> dict:
-    """A canned query from its file: `-- name: Title` then `--` description lines, then SQL."""
+    """A canned query from its file: `-- name: Title`, then `--` lines describing it to a reader,
+    then SQL. A bare `--` line ends the description: notes for developers may follow it."""
     lines = path.read_text(encoding="utf-8").splitlines()
     header = [line[2:].strip() for line in lines if line.startswith("--")]
+    described = list(takewhile(bool, header[1:]))
     sql = "\n".join(line for line in lines if not line.startswith("--")).strip()
     title = re.sub(rf"^{re.escape(path.stem)}:\s*", "", header[0]) if header else path.stem
-    return {"title": title, "description": " ".join(header[1:]), "sql": sql}
+    return {"title": title, "description": " ".join(described), "sql": sql}
 
 
 def site_metadata(database_name: str = CONFIG_DATABASE_NAME) -> dict:

@@ -27,6 +27,7 @@ HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1">平安建设'
 # The map's tile server is out of reach offline; its failures are expected and are the only ones.
 TILE_HOSTS = frozenset({"tile.openstreetmap.org", *(f"{s}.tile.openstreetmap.org" for s in "abc")})
 TCP_LISTEN = "0A"  # the state /proc/net/tcp gives a listening socket
+VIEWPORT = {"width": 1366, "height": 768}  # a reader's laptop
 # page -> (path, a selector that exists only once the page has drawn its content: facet
 # values, chart bars, result rows, map markers)
 PAGES = {
@@ -81,7 +82,7 @@ def page(browser: Browser, site: str) -> Iterator[Page]:
         else:
             route.abort()
 
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=VIEWPORT)
     context.route("**/*", offline)
     opened = context.new_page()
     yield opened
@@ -210,3 +211,46 @@ def listening_addresses(port: int) -> list[str]:
 def test_served_on_loopback_only_by_default(site: str) -> None:
     """`pingan serve` without --host listens on 127.0.0.1, not on every interface."""
     assert listening_addresses(urlsplit(site).port) == ["0100007F"]
+
+
+def screenshot(page: Page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"{name}.png", full_page=True)
+
+
+def column_texts(page: Page, column: int) -> list[str]:
+    return page.locator(f"table.results tbody tr td:nth-child({column})").all_inner_texts()
+
+
+def test_typing_in_the_search_box_finds_every_form_ranked_and_marked(page: Page, site: str) -> None:
+    """What a reader does: open the paragraphs, type 网格员 in the box, press Enter. The box's form
+    also sends its sort; the answer is the search page, best first, with 贵阳's 网格管理员 too."""
+    errors = unexpected_errors(page)
+    page.goto(site + "/pingan/paragraphs", wait_until="networkidle")
+    page.fill("input#_search", "网格员")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.press("input#_search", "Enter")
+    assert urlsplit(page.url).path == "/search"
+    assert page.input_value("input#q") == "网格员"
+    assert "网格管理员" in page.locator("p.forms").inner_text()
+    cities = column_texts(page, 3)
+    assert {"酒泉市", "贵阳市"} <= set(cities)
+    snippets = page.locator("table.results td.snippet")
+    assert snippets.count() == len(cities)
+    for index in range(snippets.count()):
+        assert snippets.nth(index).locator("mark").count() >= 1
+    assert page.locator("table.results td.snippet mark").first.inner_text() in (
+        page.locator("p.forms").inner_text()
+    )
+    screenshot(page, "search")
+
+    page.select_option("select#city", "贵阳市")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("form.narrow input[type=submit]")
+    assert set(column_texts(page, 3)) == {"贵阳市"}
+    page.fill("input#from", "2099-01-01")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.press("input#q", "Enter")
+    assert page.locator("table.results").count() == 0
+    assert "No paragraph matches in 贵阳市" in page.locator("section.content").inner_text()
+    assert errors == []

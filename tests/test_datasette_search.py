@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 from urllib.parse import quote
 
 import pytest
@@ -19,7 +21,7 @@ def search_rows(datasette: Datasette, query: str, extra: str = "") -> list[dict]
     return response.json()
 
 
-@pytest.mark.parametrize("query", ["刑事发案", "刑事发案数", "贵阳 刑事发案"])
+@pytest.mark.parametrize("query", ['"刑事发案"', '"刑事发案数"', '贵阳 "刑事发案"'])
 def test_table_search_segments_the_query_and_ranks_by_bm25(datasette, query):
     rows = search_rows(datasette, query)
     assert rows and all("刑事发案" in row["text"] for row in rows)
@@ -28,30 +30,68 @@ def test_table_search_segments_the_query_and_ranks_by_bm25(datasette, query):
 
 
 def test_unsegmented_phrase_is_found_although_no_token_holds_it(datasette):
-    rows = search_rows(datasette, "专职社区民警")
+    rows = search_rows(datasette, '"专职社区民警"')
     assert rows and all("专职社区民警" in row["text"] for row in rows)
 
 
-def test_search_box_shows_what_was_typed_and_marks_the_hits(datasette):
-    response = get(datasette, "/pingan/paragraphs?_search=" + quote("视频监控"))
-    assert response.status_code == 200
-    assert 'value="视频监控"' in response.text
-    assert "<mark>视频监控</mark>" in response.text
+def followed(datasette: Datasette, path: str):
+    return asyncio.run(datasette.client.get(path, follow_redirects=True))
 
 
-def test_search_with_a_filter_stays_on_the_table_and_keeps_the_filter(datasette):
+@pytest.mark.parametrize(
+    "form", ["", "&_sort=id", "&_sort_desc=position&_facet=kind", "&_sort=position&_size=20"]
+)
+def test_the_search_box_leads_to_the_search_page_whatever_the_form_sends(datasette, form):
+    """Datasette's form sends its sort (and facets) with the words: the search is ranked anyway."""
+    response = get(datasette, "/pingan/paragraphs?_search=" + quote("视频监控") + form)
+    assert response.status_code == 302
+    assert response.headers["location"] == "/search?q=" + quote("视频监控")
+    page = followed(datasette, "/pingan/paragraphs?_search=" + quote("视频监控") + form)
+    assert 'value="视频监控"' in page.text
+    assert "<mark>视频监控</mark>" in page.text
+
+
+def test_search_within_a_document_is_ranked_within_it(datasette):
     rows = search_rows(datasette, "网格", "&document_id=2&_sort=position")
     assert rows and {row["document_id"] for row in rows} == {2}
     assert all("网格" in row["text"] for row in rows)
-    assert [row["position"] for row in rows] == sorted(row["position"] for row in rows)
+    assert [row["rank"] for row in rows] == sorted(row["rank"] for row in rows)
+    page = followed(datasette, "/pingan/paragraphs?_search=%E7%BD%91%E6%A0%BC&document_id=2")
+    assert "In one document" in page.text and page.text.count('class="snippet"') == len(rows)
 
 
-def test_table_search_itself_segments_the_query(datasette):
-    """With a sort the table page answers, through Datasette's escape_fts, which the plugin
+def test_search_with_a_filter_on_another_column_stays_on_the_table(datasette):
+    """With such a filter the table page answers, through Datasette's escape_fts, which the plugin
     replaces: Datasette's own would look for one token 刑事发案数 and find nothing."""
-    rows = search_rows(datasette, "刑事发案数", "&_sort=id")
+    rows = search_rows(datasette, '"刑事发案数"', "&position__gte=0")
     assert rows and all("刑事发案数" in row["text"] for row in rows)
     assert "rank" not in rows[0]
+
+
+def search_page_cities(datasette: Datasette, arguments: str) -> list[str]:
+    page = get(datasette, "/search?" + arguments).text
+    return re.findall(r'<td class="nowrap"><a href="/city/[^"]+">([^<]+)</a></td>', page)
+
+
+def test_the_search_page_is_narrowed_by_city_and_dates(datasette):
+    everywhere = search_page_cities(datasette, "q=" + quote("网格员"))
+    assert {"酒泉市", "贵阳市"} <= set(everywhere)
+    in_guiyang = search_page_cities(datasette, "q=" + quote("网格员") + "&city=" + quote("贵阳市"))
+    assert in_guiyang == ["贵阳市"] * everywhere.count("贵阳市")
+    rows = get(datasette, "/pingan/search.json?_shape=array&q=" + quote("平安")).json()
+    dated = sorted(row["published_on"] for row in rows if row["published_on"])
+    since = dated[len(dated) // 2]
+    later = get(datasette, f"/pingan/search.json?_shape=array&q={quote('平安')}&from={since}")
+    assert later.json() and all(row["published_on"] >= since for row in later.json())
+    assert len(later.json()) < len(rows)
+
+
+def test_the_search_page_says_which_forms_it_searched(datasette):
+    page = get(datasette, "/search?q=" + quote("网格员")).text
+    assert re.search(r"Searched for\s*<b>网格员</b> or its other forms [^<]*网格管理员", page)
+    assert "<mark>网格管理员</mark>" in page
+    quoted = get(datasette, "/search?q=" + quote('"网格员"')).text
+    assert "网格管理员" not in quoted.split("Searched for")[1]
 
 
 def test_csv_export_of_a_search_is_ranked_too(datasette):
@@ -73,7 +113,7 @@ def test_blank_search_is_no_search(datasette):
 
 
 @pytest.mark.parametrize("query", MALFORMED)
-@pytest.mark.parametrize("extra", ["", "&_sort=id", "&_searchmode=raw"])
+@pytest.mark.parametrize("extra", ["", "&_sort=id", "&_searchmode=raw", "&position__gte=0"])
 def test_malformed_search_is_never_a_server_error(datasette, query, extra):
     path = f"/pingan/paragraphs.json?_search={quote(query)}{extra}"
     assert get(datasette, path).status_code < 500
@@ -90,7 +130,7 @@ def test_canned_query_returns_document_fields_and_snippet(datasette):
     assert len(rows) == 3
     for row in rows:
         assert {"title", "city", "published_on", "text", "snippet", "rank"} <= set(row)
-        assert "<mark>两抢一盗</mark>" in row["snippet"]
+        assert re.search("<mark>[^<]*两抢一盗[^<]*</mark>", row["snippet"])
 
 
 def test_cli_search_returns_what_datasette_returns(datasette, seeded_db_path):
@@ -101,4 +141,15 @@ def test_cli_search_returns_what_datasette_returns(datasette, seeded_db_path):
     engine.dispose()
     rows = search_rows(datasette, "视频监控")
     assert [hit.id for hit in hits] == [row["id"] for row in rows][:10]
-    assert hits and all("<mark>视频监控</mark>" in hit.snippet for hit in hits)
+    assert hits and all("<mark>" in hit.snippet for hit in hits)
+
+
+def test_the_search_query_is_defined_once_and_described_to_a_reader(datasette):
+    from datasette.plugins import pm
+
+    assert "pingan" not in [impl.plugin_name for impl in pm.hook.canned_queries.get_hookimpls()]
+    search = get(datasette, "/-/metadata.json").json()["databases"]["pingan"]["queries"]["search"]
+    assert search["title"] == "Search the paragraphs"
+    assert "网格管理员" in search["description"] and "SQL function" not in search["description"]
+    page = get(datasette, "/pingan/search?q=" + quote("网格员")).text
+    assert re.search(r"<title>\s*Search the paragraphs\s*</title>", page)

@@ -6,12 +6,14 @@ import sqlite3
 
 import pytest
 
+from etl.metrics import load_metrics
 from etl.search import (
     fts_query,
     match_expression,
     search_is_exact,
     search_matches,
     search_snippet,
+    searched_forms,
 )
 from etl.tokens import segmented
 from tests.test_tokens import seed_lines
@@ -21,20 +23,22 @@ from tests.test_tokens import seed_lines
 SEARCHES = [
     ("两抢一盗", {"002", "003"}, {"004"}),
     ("网格", {"001", "002", "004"}, {"000"}),
-    ("网格员", {"001"}, {"000", "003"}),
-    ("视频监控", {"003", "004"}, {"000", "001", "002"}),
+    ("网格员", {"001", "002"}, {"000", "003"}),  # 贵阳 (002) says 网格管理员, a synonym
+    ('"网格员"', {"001"}, {"000", "002", "003"}),  # quoted: the word alone
+    ('"视频监控"', {"003", "004"}, {"000", "001", "002"}),
+    ("视频监控", {"001", "002", "003", "004"}, {"000"}),  # and 探头, 摄像头, 监控点...
     ("监控", {"003", "004"}, {"000", "001"}),
-    ("电诈", {"001"}, {"000", "002", "003", "004"}),
+    ('"电诈"', {"001"}, {"000", "002", "003", "004"}),
     ("禁毒", {"000", "004"}, {"002"}),
     ("枫桥经验", {"001"}, {"000", "002", "003", "004"}),
     ("“枫桥经验”", {"001"}, {"000", "002", "003", "004"}),
     ("社区民警", {"002", "003", "004"}, {"001"}),
     ('"社区 民警"', {"002", "003", "004"}, {"001"}),
     ("和谐", {"000", "001", "002"}, {"004"}),
-    ("刑事发案", {"002"}, {"000", "004"}),
+    ('"刑事发案"', {"002"}, {"000", "004"}),
     ("贵阳", {"002"}, {"000", "001", "003", "004"}),
     ("临夏 禁毒", {"000"}, {"001", "002", "003", "004"}),
-    ("综治 网格", {"001", "002"}, {"000"}),
+    ('综治 "网格"', {"001", "002"}, {"000"}),
     ("2013年9月", {"002"}, {"000", "001"}),
     ("扫黑除恶", {"001"}, {"000", "002", "003", "004"}),
     ("民警*", {"000", "002", "003", "004"}, set()),
@@ -110,15 +114,15 @@ def test_malformed_queries_never_raise(index, query):
 @pytest.mark.parametrize(
     ("typed", "expression"),
     [
-        ("刑事发案", '"刑事发案"'),
-        ("刑事发案数", 'NEAR("刑事发案" "数", 7)'),
-        ("视频监控 网格", '"视频监控" "网格"'),
+        ('"刑事发案"', '"刑事发案"'),
+        ('"刑事发案数"', 'NEAR("刑事发案" "数", 7)'),
+        ('"视频监控" “网格”', '"视频监控" AND "网格"'),
         ("“枫桥经验”", '"枫桥经验"'),
         ('"两抢一盗', '"两抢一盗"'),
         ("网格*", '"网格" *'),
         ("２０１５年", 'NEAR("2015" "年", 4)'),
-        ("电诈 AND", '"电诈"'),
-        ('a"b', '"a" "b"'),
+        ('"电诈" AND', '"电诈"'),
+        ('a"b', '"a" AND "b"'),
         ("*", None),
         ("AND", None),
         ("、。", None),
@@ -126,6 +130,18 @@ def test_malformed_queries_never_raise(index, query):
 )
 def test_fts_query(typed, expression):
     assert fts_query(typed) == expression
+
+
+def test_a_metric_name_is_searched_in_every_form_the_metrics_give_it():
+    """网格员 finds 贵阳's 网格管理员: the forms are the grid_workers synonyms of metrics.yaml."""
+    grid_workers = next(m for m in load_metrics().metrics if m.code == "grid_workers")
+    (forms, peace) = searched_forms("网格员 平安")
+    assert forms[0] == "网格员" and set(forms) == {grid_workers.name_zh, *grid_workers.synonyms}
+    assert {"网格管理员", "专兼职网格员"} <= set(forms) and peace == ("平安",)
+    expression = fts_query("网格员")
+    assert expression.startswith('("网格员" OR "网格管理员" OR ') and expression.endswith(")")
+    assert 'NEAR("专兼职" "网格员", 6)' in expression
+    assert searched_forms('"网格员"') == [("网格员",)]
 
 
 def test_nothing_searchable_matches_nothing_in_sql():
@@ -138,7 +154,8 @@ PARAGRAPH = "今年前10月,贵阳市刑事发案数同比下降21.22%;在全市
 @pytest.mark.parametrize(
     ("query", "snippet"),
     [
-        ("刑事发案", "…前10月,贵阳市<mark>刑事发案</mark>数同比下降21.…"),
+        ('"刑事发案"', "…前10月,贵阳市<mark>刑事发案</mark>数同比下降21.…"),
+        ("刑事发案", "…前10月,贵阳市<mark>刑事发案数</mark>同比下降21.2…"),
         ("贵阳 21.22%", "今年前10月,<mark>贵阳</mark>市刑事发案数同比…"),
         ("下降 21.22%", "…市刑事发案数同比<mark>下降</mark><mark>21.22%</mark>;在…"),
         ("下降21.22%", "…市刑事发案数同比<mark>下降21.22%</mark>;在全市信访积案…"),
@@ -152,8 +169,9 @@ def test_snippet_marks_matches_in_the_original_text(query, snippet):
 @pytest.mark.parametrize(
     ("query", "exact"),
     [
-        ("刑事发案", True),
-        ("社区 民警", True),
+        ('"刑事发案"', True),
+        ('"社区" "民警"', True),
+        ("网格员", False),  # and 网格管理员, two words
         ("监控*", True),
         ("贵阳", True),
         ('"社区 民警"', False),  # a phrase of two words: the index's NEAR window is looser
@@ -166,7 +184,7 @@ def test_search_is_exact_only_for_single_chinese_words(query, exact):
     assert search_is_exact(query) == exact
 
 
-EXACT_QUERIES = ["刑事发案", "平安", "网格", "监控*", "贵阳", "社区 民警", "和谐"]
+EXACT_QUERIES = ['"刑事发案"', "平安", '"网格"', "监控*", "贵阳", '"社区" "民警"', "和谐"]
 
 
 @pytest.mark.parametrize("query", EXACT_QUERIES)
