@@ -120,6 +120,11 @@ class Document(Base):
     pipeline_version: Mapped[str | None] = mapped_column(Text)
     # where published_on came from: text, html, none (an open vocabulary: sql/schema.yaml)
     date_source: Mapped[str | None] = mapped_column(Text)
+    # where a collection's record or a manifest says the article came from (etl.records)
+    url: Mapped[str | None] = mapped_column(Text)
+    container: Mapped[str | None] = mapped_column(Text)
+    record_number: Mapped[int | None]
+    given_metadata: Mapped[str | None] = mapped_column(Text)
 
 
 class DocumentPath(Base):
@@ -203,7 +208,7 @@ class Metric(Base):
     unit: Mapped[str | None] = mapped_column(Text)
     description: Mapped[str | None] = mapped_column(Text)
     # the broader metric this one is a sub-type or a near relative of: a metric code, with no
-    # foreign key, so that a copy may write the rows in any order (sql/checks/ checks it)
+    # foreign key, so that a copy may write the metrics in any order
     parent: Mapped[str | None] = mapped_column(Text)
     city_count: Mapped[int] = mapped_column(default=0, server_default="0")
     document_count: Mapped[int] = mapped_column(default=0, server_default="0")

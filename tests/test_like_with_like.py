@@ -65,6 +65,7 @@ def test_filed_and_occurring_criminal_cases_are_listed_together_labelled(seeded_
 def test_a_family_never_lists_a_metric_outside_it(seeded_engine):
     with seeded_engine.connect() as connection:
         parents = dict(connection.execute(text("SELECT code, parent FROM metrics")).all())
+    assert set(parents.values()) - {None} <= set(parents)  # every parent is a metric
     rows = view_rows(seeded_engine, "SELECT family_metric, metric FROM metric_family_comparison")
     for row in rows:
         lineage, metric = [], row["metric"]
