@@ -20,7 +20,7 @@ from functools import cache, lru_cache
 
 from etl.metrics import load_metrics
 from etl.numbers import ARABIC, CHINESE, NUMERAL_START, parse_numeral
-from etl.periods import Period, find_periods, period_at_start
+from etl.periods import Period, find_periods, period_at_start, whole_year
 from etl.rules_data import load_county_names, load_rules, load_units, load_yaml
 
 CLAUSE_BREAKS = ",，;；。!！?？:：、\n "
@@ -34,6 +34,8 @@ SCOPE_BREAKS = ",，;；"
 MEASURE_BREAKS = ",，;；。!！?？\n"
 # Metrics of things that exist: a cue word says whether a row counts all of them or additions.
 CUED_MEASURES = frozenset({"stock", "added"})
+# Whole areas (rules `areas`) whose figures are the article's own place: no scope of their own.
+OWN_AREA_LEVELS = frozenset({"county"})
 RANGE_SEPARATOR = r"(?:—|–|~|～|至|到|-)"
 HAN = re.compile(r"[\u4e00-\u9fff]")
 DIGITS = re.compile(r"\d")
@@ -134,6 +136,11 @@ class _Grammar:
     cue_measures: dict[str, str]  # cue word -> measure
     unit_measures: dict[str, str]  # unit -> measure of a count with no metric
     unmapped: tuple[_UnmappedReason, ...]
+    area_levels: dict[str, str]  # 全省 -> province
+    area_word: re.Pattern[str]
+    respectively: re.Pattern[str]
+    list_separator: re.Pattern[str]
+    year_range: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -176,6 +183,7 @@ def _grammar() -> _Grammar:
     )
     directions = {w: d for d, words in rules["directions"].items() for w in words}
     measures = load_yaml("measures.yaml")
+    area_levels = {word: level for level, words in rules["areas"].items() for word in words}
     cue_measures = {word: m for m, words in measures["cues"].items() for word in words}
     unit_measures = {
         u["unit"]: measures["unit_families"][u["family"]]
@@ -233,7 +241,31 @@ def _grammar() -> _Grammar:
             )
             for r in load_yaml("unmapped.yaml")["reasons"]
         ),
+        area_levels=area_levels,
+        area_word=re.compile(
+            f"(?:{_alternation(list(area_levels))})(?!{rules['area_not_before']})"
+        ),
+        respectively=re.compile(rules["respectively"]),
+        list_separator=re.compile(f"(?:{rules['list_separator']})"),
+        year_range=re.compile(rules["year_range"]),
     )
+
+
+def placed(scope: str | None, below_city: str | None) -> tuple[str | None, str]:
+    """(scope, place_level) of a row whose extracted scope is `scope`, in an article about
+    `below_city` (a county, or None for a city). A national or provincial figure keeps its area
+    and says so (place_level national or province: not the article's place); a city-wide one
+    (全市, 全州) is the report city's (place_level city), even in a county's article; 全区 is the
+    county's own in a county's article and the autonomous region in a city's."""
+    level = _grammar().area_levels.get(scope or "")
+    if level == "region_or_county":
+        level = "county" if below_city else "province"
+    if level in ("national", "province"):
+        return scope, level
+    if level == "prefecture":
+        return None, "city"
+    own = None if level == "county" else scope
+    return own or below_city, "sub_city" if own or below_city else "city"
 
 
 def _excluded(text: str, grammar: _Grammar) -> bytearray:
@@ -639,6 +671,99 @@ def _scope(text: str, sentence_start: int, before: int, grammar: _Grammar) -> st
     return None
 
 
+def _area(text: str, sentence_start: int, before: int, grammar: _Grammar) -> str | None:
+    """The whole area (全国, 全省, 全市...) a figure before `before` is given for: the last one
+    named in its own clause, else the nearest earlier clause of its sentence that opens with one
+    (after its period)."""
+    ends = _break_ends(text, SCOPE_BREAKS)
+    starts = [
+        sentence_start,
+        *ends[bisect.bisect_right(ends, sentence_start) : bisect.bisect_right(ends, before)],
+    ]
+    named = list(grammar.area_word.finditer(text, starts[-1], before))
+    if named:
+        return named[-1][0]
+    for start in reversed(starts[:-1]):
+        period = period_at_start(text[start:before])
+        opening = grammar.area_word.match(text, start + (period.end if period else 0), before)
+        if opening:
+            return opening[0]
+    return None
+
+
+def _list_items(region: str, grammar: _Grammar) -> list[str]:
+    """The items of the list that closes `region` (全国、全省、全州的平均值 -> 全国, 全省, 全州),
+    after the time, place and connective words at its front."""
+    clause = region[_last_break(region, len(region), SCOPE_BREAKS) :]
+    period = period_at_start(clause)
+    clause = clause[period.end if period else 0 :]
+    basis = list(grammar.basis.finditer(clause))
+    if basis and basis[-1].end() == len(clause):
+        clause = clause[: basis[-1].start()]  # 直接财产损失同比: the item, not its basis
+    items = [item for item in grammar.list_separator.split(clause) if item]
+    if items:
+        items[-1] = items[-1].split("的")[0]  # 全州的平均值: the item, not the head noun
+    # An item is an area (全省) or else a subject after its place and connectives (全市刑事案件).
+    return [
+        item if item in grammar.area_levels else item[_strip_front(item, grammar) :]
+        for item in items
+    ]
+
+
+def _bind_respectively(
+    text: str, rows: list[Indicator], spans: list[tuple[int, int]], grammar: _Grammar
+) -> list[Indicator]:
+    """Each value of a 分别 run gets its own item of the list before it: a year (a series of
+    years), a whole area (全国、全省) as scope, or else a subject (and its metric), so no two values
+    of one list share subject and period by accident."""
+    bound = list(rows)
+    i = 0
+    while i < len(rows):
+        start = spans[i][0]
+        clause_start = _last_break(text, start, SCOPE_BREAKS)
+        cue = [m for m in grammar.respectively.finditer(text, clause_start, start)]
+        run = [i]
+        while run[-1] + 1 < len(rows) and grammar.list_separator.fullmatch(
+            text, spans[run[-1]][1], spans[run[-1] + 1][0]
+        ):
+            run.append(run[-1] + 1)
+        if cue and len(run) > 1:
+            region = text[_last_break(text, cue[-1].start(), SENTENCE_BREAKS) : cue[-1].start()]
+            for position, item in zip(run, _run_items(region, len(run), grammar), strict=False):
+                bound[position] = _bound_to(rows[position], item, grammar)
+        i = run[-1] + 1
+    return bound
+
+
+def _run_items(region: str, count: int, grammar: _Grammar) -> list[str]:
+    """`count` items for a 分别 run from the text before 分别: the years of its last year range
+    (2013年至2018年), or the items of its closing list; none when the count differs."""
+    years = list(grammar.year_range.finditer(region))
+    if years:
+        first, last = int(years[-1]["first"]), int(years[-1]["last"])
+        if last - first + 1 == count:
+            return [f"{year}年" for year in range(first, last + 1)]
+    items = _list_items(region, grammar)
+    return items if len(items) == count else []
+
+
+def _bound_to(row: Indicator, item: str, grammar: _Grammar) -> Indicator:
+    """`row` as the value of `item` in a 分别 run: its period, its area or its subject."""
+    year = re.fullmatch(r"(\d{4})年", item)
+    if year:
+        start, end = whole_year(int(year[1]))
+        return dataclasses.replace(row, period=item, period_start=start, period_end=end)
+    if item in grammar.area_levels:
+        return dataclasses.replace(row, scope=item)
+    catalogue = load_metrics()
+    metric = catalogue.match(item, row.kind, row.unit) or row.metric
+    if metric == row.metric or metric is None:
+        return dataclasses.replace(row, subject=item)
+    # A change carries the measure of what changes: the measure of the item's metric.
+    measure = catalogue.by_code[metric].measure if row.kind == "change" else row.measure
+    return dataclasses.replace(row, subject=item, metric=metric, measure=measure, why_unmapped=None)
+
+
 def _period(periods: list[Period], sentence_start: int, before: int) -> Period | None:
     earlier = [p for p in periods if sentence_start <= p.start and p.end <= before]
     return earlier[-1] if earlier else None
@@ -653,6 +778,7 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
     grammar = _grammar()
     periods: list[Period] | None = None  # found once a number is read: most paragraphs have none
     rows: list[Indicator] = []
+    spans: list[tuple[int, int]] = []  # each row's number, for 分别 runs
     previous: _Reading | None = None
     for number in _find_numbers(text, grammar):
         sentence_start = _last_break(text, number.start, SENTENCE_BREAKS)
@@ -669,7 +795,10 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
             periods = find_periods(text, published_on)
         period = _period(periods, sentence_start, number.start)
         is_target = grammar.target.search(text, sentence_start, number.start) is not None
-        scope = _scope(text, sentence_start, number.start, grammar)
+        area = _area(text, sentence_start, number.start, grammar)
+        if grammar.area_levels.get(area or "") in OWN_AREA_LEVELS:
+            area = None
+        scope = _scope(text, sentence_start, number.start, grammar) or area
         sign = -1 if reading.direction == "down" else 1
         bounds = ("low", "high") if len(number.values) == 2 else (None,)
         for bound, value in zip(bounds, number.values, strict=True):
@@ -700,4 +829,5 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
                     why_unmapped=reading.why_unmapped,
                 )
             )
-    return rows
+            spans.append((number.start, number.end))
+    return _bind_respectively(text, rows, spans, grammar)

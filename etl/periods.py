@@ -33,7 +33,7 @@ def _month_end(year: int, month: int) -> dt.date:
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _whole_year(year: int) -> DateRange:
+def whole_year(year: int) -> DateRange:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
@@ -73,11 +73,11 @@ def _relative(resolve: Callable[[dict[str, str | None], dt.date], DateRange]) ->
 
 RESOLVERS: dict[str, Resolver] = {
     "none": lambda groups, published_on: NO_DATES,
-    "year": lambda g, _: _whole_year(_year(g)),
+    "year": lambda g, _: whole_year(_year(g)),
     "year_months": lambda g, _: _months(_year(g), _month(g, "m1"), _month(g, "m2")),
     "year_first_months": lambda g, _: _months(_year(g), 1, _month(g, "m2")),
     "since_year": _relative(lambda g, day: (dt.date(_year(g), 1, 1), day)),
-    "this_year": _relative(lambda g, day: _whole_year(day.year)),
+    "this_year": _relative(lambda g, day: whole_year(day.year)),
     "this_year_to_date": _relative(lambda g, day: (dt.date(day.year, 1, 1), day)),
     "this_year_first_months": _relative(lambda g, day: _months(day.year, 1, _month(g, "m2"))),
     "this_year_months": _relative(
@@ -87,10 +87,10 @@ RESOLVERS: dict[str, Resolver] = {
         lambda g, day: _months(day.year, _month(g, "m2"), _month(g, "m2"))
     ),
     "this_year_first_half": _relative(lambda g, day: _months(day.year, 1, 6)),
-    "last_year": _relative(lambda g, day: _whole_year(day.year - 1)),
+    "last_year": _relative(lambda g, day: whole_year(day.year - 1)),
     "since_last_year": _relative(lambda g, day: (dt.date(day.year - 1, 1, 1), day)),
-    "year_before_last": _relative(lambda g, day: _whole_year(day.year - 2)),
-    "next_year": _relative(lambda g, day: _whole_year(day.year + 1)),
+    "year_before_last": _relative(lambda g, day: whole_year(day.year - 2)),
+    "next_year": _relative(lambda g, day: whole_year(day.year + 1)),
     "recent_years": _relative(
         lambda g, day: (_shift_years(day, -int(parse_numeral(g["n"] or ""))), day)
     ),
