@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import csv
+import io
+import json
 import os
 import sys
 from collections.abc import Callable
+from dataclasses import asdict, fields
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -22,8 +27,11 @@ from sqlalchemy import Engine, func, inspect, select
 
 from etl import db
 from etl.load import FINISHING, LoadSummary, ProgressCallback, exclusive_load, load_files
-from etl.models import Base
-from etl.read import find_article_files
+from etl.models import Base, LoadError
+from etl.read import named_article_files
+
+if TYPE_CHECKING:
+    from etl.search import SearchHit
 
 console = Console(stderr=True)
 
@@ -82,17 +90,20 @@ jobs_option = click.option(
 @cli.command()
 @db_option
 @jobs_option
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 def load(db_arg: str | None, jobs: int, paths: tuple[Path, ...]) -> None:
     """Load article files (.txt, .html) and folders of them, recursively.
 
     Runs the migrations first. Each document loads in its own transaction; a file already loaded
     (same sha256) is skipped, unless an older version of the pipeline built it: then it is derived
-    again. Exits 1 when any file failed; failures are listed in `load_errors`. A second load on
-    the same database while one runs stops at once (exit 2).
+    again. A path that does not exist is refused before anything is written (exit 2). Each file
+    is recorded by its path relative to the folder that holds what was named (seeds/001.txt for
+    `pingan load /home/me/seeds`). Exits 1 when any file failed, listing them with their reasons
+    (also kept in `load_errors`). A second load on the same database while one runs stops at once
+    (exit 2).
     """
     engine = open_database(db_arg)
-    files = [str(path) for path in find_article_files(paths)]  # strings: 3x smaller than Paths
+    files = list(named_article_files(paths))
     summary = run_exclusively(
         engine,
         lambda: len(files),
@@ -100,8 +111,29 @@ def load(db_arg: str | None, jobs: int, paths: tuple[Path, ...]) -> None:
     )
     click.echo(summary.line())
     if summary.failed:
-        click.echo("failed files are listed in the load_errors table", err=True)
+        report_failures(engine, summary.run_id, summary.failed)
         sys.exit(1)
+
+
+FAILURES_LISTED = 20
+
+
+def report_failures(engine: Engine, run_id: int, failed: int) -> None:
+    """Each failed file with its reason, up to FAILURES_LISTED, then how many more there are."""
+    with engine.connect() as connection:
+        errors = connection.execute(
+            select(LoadError.path, LoadError.error)
+            .where(LoadError.run_id == run_id)
+            .order_by(LoadError.id)
+            .limit(FAILURES_LISTED)
+        ).all()
+    for path, error in errors:
+        click.echo(f"failed: {path}: {error}", err=True)
+    if failed > len(errors):
+        click.echo(
+            f"... and {failed - len(errors):,} more: see load_errors where run_id = {run_id}",
+            err=True,
+        )
 
 
 @cli.command()
@@ -224,7 +256,8 @@ def upgrade(db_arg: str | None, revision: str) -> None:
     click.echo(f"now at revision {db.current_revision(engine)}")
 
 
-@cli.command()
+# -1 reads as an option to click; taken as an argument, `pingan downgrade -1` works as written.
+@cli.command(context_settings={"ignore_unknown_options": True})
 @db_option
 @click.argument("revision")
 def downgrade(db_arg: str | None, revision: str) -> None:
@@ -306,25 +339,63 @@ def copy(source: str, target: str) -> None:
 @cli.command()
 @db_option
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print the hits as a JSON array.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print the hits as CSV (UTF-8 with a BOM).")
 @click.argument("query")
-def search(db_arg: str | None, limit: int, query: str) -> None:
+def search(db_arg: str | None, limit: int, as_json: bool, as_csv: bool, query: str) -> None:
     """Full-text search of the paragraphs, best first, as Datasette's search box does it.
 
-    QUERY is Chinese as you would write it (视频监控, 两抢一盗, "社区民警" 2013).
+    QUERY is Chinese as you would write it (视频监控, 两抢一盗, "社区民警" 2013). Each hit shows
+    its document's title, city and date, then the words around the match, as many as two lines
+    of the terminal hold. --json and --csv give every field, the whole paragraph included, with
+    the match inside <mark> tags in `snippet`; the CSV opens in Excel and WPS as it is.
     """
-    from rich.markup import escape
-    from rich.table import Table
+    from etl.search import SearchHit, search_paragraphs
 
-    from etl.search import MARK_END, MARK_START, search_paragraphs
-
+    if as_json and as_csv:
+        raise click.UsageError("choose one of --json and --csv")
     with open_database(db_arg).connect() as connection:
         hits = search_paragraphs(connection, query, limit)
-    table = Table("title", "city", "date", "snippet", show_lines=True)
-    for hit in hits:
-        snippet = escape(hit.snippet).replace(MARK_START, "[bold red]").replace(MARK_END, "[/]")
-        table.add_row(hit.title or "", hit.city or "", str(hit.published_on or ""), snippet)
-    Console().print(table)
+    if as_json:
+        click.echo(json.dumps([asdict(hit) for hit in hits], ensure_ascii=False, default=str))
+    elif as_csv:
+        write_csv([asdict(hit) for hit in hits], [field.name for field in fields(SearchHit)])
+    else:
+        print_hits(hits, query)
     click.echo(f"{len(hits)} paragraphs found", err=True)
+
+
+def write_csv(rows: list[dict], columns: list[str]) -> None:
+    """CSV on stdout, with the byte-order mark by which Excel and WPS know it is UTF-8."""
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.DictWriter(out, columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    click.echo(out.getvalue(), nl=False)
+
+
+def print_hits(hits: list[SearchHit], query: str) -> None:
+    """Each hit as a heading and the words around its match, fitted to the terminal's width."""
+    from rich.markup import escape
+
+    from etl.search import MARK_END, MARK_START, search_snippet
+
+    terminal = Console(highlight=False)
+    # Two lines of the terminal, at two columns a Chinese character, less the indent.
+    context = max(8, (terminal.width - 4) // 2)
+    for number, hit in enumerate(hits, start=1):
+        # One line: city and date first, then as much of the title as fits.
+        where_when = " ".join(str(part) for part in (hit.city, hit.published_on) if part)
+        terminal.print(
+            f"{number}. {escape(where_when)}  [bold]{escape(hit.title or '')}[/]",
+            no_wrap=True,
+            overflow="ellipsis",
+        )
+        snippet = escape(search_snippet(hit.text, query, context))
+        snippet = snippet.replace(MARK_START, "[bold red]").replace(MARK_END, "[/]")
+        terminal.print(snippet, style=None, overflow="fold")
+        terminal.print()
 
 
 @cli.command()

@@ -30,7 +30,7 @@ from sqlalchemy import Connection, Engine, delete, func, insert, select, text, u
 from sqlalchemy.exc import DBAPIError
 
 from etl import db
-from etl.db import ROOT
+from etl.db import SQL_DIR
 from etl.errors import RejectedFile
 from etl.fingerprint import pipeline_version
 from etl.models import (
@@ -43,7 +43,7 @@ from etl.models import (
     LoadWarning,
     Paragraph,
 )
-from etl.read import SourceFile, read_source_file
+from etl.read import ArticleFile, SourceFile, as_article_file, read_source_file
 from etl.reference import sync_reference_data
 from etl.views import refresh_materialised
 
@@ -80,7 +80,7 @@ BATCH_DOCUMENTS = 50
 # fewer when their bytes (held until they are built) reach LOOKUP_BYTES.
 LOOKUP_FILES = 500
 LOOKUP_BYTES = 8_000_000
-COUNTS_SQL = ROOT / "sql" / "refresh_counts.sql"
+COUNTS_SQL = SQL_DIR / "refresh_counts.sql"
 # A load that writes at least this share of the documents is a large one: it refills every
 # comparison at once (as fast as city by city then), merges the full-text index into one and
 # updates the query planner's statistics.
@@ -237,32 +237,33 @@ def garbage_collected_as_a_batch_job() -> Iterator[None]:
 
 def load_files(
     engine: Engine,
-    files: Iterable[str | Path],
+    files: Iterable[str | Path | ArticleFile],
     on_progress: ProgressCallback | None = None,
     jobs: int = 1,
 ) -> LoadSummary:
     """Load files: new bytes become documents, known bytes built by an older pipeline are
-    derived again from the file, the rest are skipped (gaining their path if it is new)."""
-    # as plain strings, 3x smaller than Path objects: 10 MB for 100,000 files (forked workers
-    # inherit it too); a path named twice is one file
-    names = list(dict.fromkeys(str(file) for file in files))
+    derived again from the file, the rest are skipped (gaining their path if it is new).
+    A file is recorded by its path, or by its `ArticleFile.name` (`etl.read.named_article_files`).
+    """
+    # where each file is read -> the path recorded for it, as plain strings, 3x smaller than Path
+    # objects: 10 MB for 100,000 files (forked workers inherit it too); a path named twice is
+    # one file
+    names = dict(as_article_file(file) for file in files)
     known = Known()
     run = start_run(engine, len(names), on_progress)
     version = pipeline_version()
 
     def readable() -> Iterator[SourceFile]:
-        for path in names:
+        for location, name in names.items():
             try:
-                yield read_source_file(Path(path))
+                yield read_source_file(Path(location), name)
             except (OSError, RejectedFile) as error:
                 reason = (
                     str(error)
                     if isinstance(error, RejectedFile)
                     else f"cannot read file: {error.strerror}"
                 )
-                run.queue(
-                    lambda c, path=str(path), reason=reason: write_error(c, run.id, path, reason)
-                )
+                run.queue(lambda c, path=name, reason=reason: write_error(c, run.id, path, reason))
                 run.count("failed")
 
     def jobs_for_files() -> Iterator[Job]:

@@ -9,6 +9,7 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from etl.errors import RejectedFile
 
@@ -48,8 +49,37 @@ def find_article_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
                     yield candidate
 
 
-def read_source_file(path: Path) -> SourceFile:
-    """Raises OSError with the reason; a FIFO or device is refused unopened, as it could block,
+class ArticleFile(NamedTuple):
+    """A file to load: where it is read from, and the path the database records for it."""
+
+    location: str
+    name: str
+
+
+def named_article_files(paths: Iterable[str | os.PathLike]) -> Iterator[ArticleFile]:
+    """`find_article_files`, each recorded by its path relative to the folder holding what was
+    named (`/home/me/seeds` gives `seeds/001.txt`, `/home/me/a.txt` gives `a.txt`): the site
+    publishes the path, and a directory of the loader's machine is no business of its readers.
+    The same argument gives the same names from any working directory, so reloads match."""
+    for given in paths:
+        top = Path(os.path.abspath(given))
+        for path in find_article_files([given]):
+            relative = Path(os.path.abspath(path)).relative_to(top.parent)
+            yield ArticleFile(str(path), relative.as_posix())
+
+
+def as_article_file(file: str | os.PathLike | ArticleFile) -> ArticleFile:
+    """A file named by its path alone is recorded by that path."""
+    if isinstance(file, ArticleFile):
+        return file
+    location = str(file)
+    return ArticleFile(location, location)
+
+
+def read_source_file(path: Path, name: str | None = None) -> SourceFile:
+    """The file at `path`, recorded as `name` (by default the path itself).
+
+    Raises OSError with the reason; a FIFO or device is refused unopened, as it could block,
     and a file too large to be one article (RejectedFile) unread."""
     status = os.stat(path)
     if not stat.S_ISREG(status.st_mode):
@@ -60,4 +90,4 @@ def read_source_file(path: Path) -> SourceFile:
             f"(limit {MAX_ARTICLE_BYTES / 1e6:.0f} MB); split it into its articles"
         )
     data = path.read_bytes()
-    return SourceFile(path=str(path), data=data, sha256=hashlib.sha256(data).hexdigest())
+    return SourceFile(path=name or str(path), data=data, sha256=hashlib.sha256(data).hexdigest())

@@ -1,13 +1,23 @@
 """The `pingan` command, run through click's runner against real database files."""
 
+import csv
 import gc
+import io
+import json
 import re
+import shutil
+import sqlite3
+import subprocess
 
+import click
 import pytest
 from click.testing import CliRunner
+from rich.cells import cell_len
 
+from etl import db
 from etl.cli import cli
-from tests.conftest import SEEDS
+from etl.search import searched_forms
+from tests.conftest import ROOT, SEEDS
 
 COMMANDS = [
     "init",
@@ -81,3 +91,111 @@ def test_evaluate_scores_the_loaded_seeds_against_the_gold(run, seeded_db_path):
         float, re.search(r"recall ([\d.]+)  precision ([\d.]+)", result.output).groups()
     )
     assert recall >= 0.95 and precision >= 0.95
+
+
+def test_every_option_is_in_the_readme():
+    """Like sqlite-utils: a reader finds every option of every command in the README."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## The command line") : readme.index("## The site")]
+    options = {
+        option
+        for name, command in cli.commands.items()
+        for parameter in command.params
+        if isinstance(parameter, click.Option)
+        for option in parameter.opts
+        if option.startswith("--") and option != "--help"
+    }
+    assert sorted(option for option in options if option not in section) == []
+
+
+def hit_blocks(output: str) -> list[list[str]]:
+    """`pingan search`'s hits: blocks of lines (heading, then the snippet) between blank lines."""
+    return [block.splitlines() for block in output.strip().split("\n\n")]
+
+
+@pytest.mark.parametrize("columns", [80, 40])
+def test_search_shows_the_match_within_the_terminal_width(run, seeded_db_path, columns):
+    query = "视频监控"
+    result = run("search", "--db", seeded_db_path, query, env={"COLUMNS": str(columns)})
+    assert result.exit_code == 0, result.output
+    found = int(re.search(r"(\d+) paragraphs found", result.stderr)[1])
+    blocks = hit_blocks(result.stdout)
+    assert found > 2 and len(blocks) == found
+    for heading, *snippet in blocks:
+        assert re.match(r"\d+\. \w+市( \d{4}-\d\d-\d\d)?  \w", heading)
+        assert all(cell_len(line) <= columns for line in [heading, *snippet])
+        assert 1 <= len(snippet) <= 3
+        assert any(form in "".join(snippet) for form in searched_forms(query)[0])
+
+
+def test_search_as_json_and_as_csv_gives_the_hits_of_the_library(run, seeded_db_path):
+    from etl.search import search_paragraphs
+
+    with db.make_engine(db.database_url(seeded_db_path)).connect() as connection:
+        expected = [hit.id for hit in search_paragraphs(connection, "网格", limit=7)]
+    as_json = run("search", "--db", seeded_db_path, "--limit", 7, "--json", "网格")
+    as_csv = run("search", "--db", seeded_db_path, "--limit", 7, "--csv", "网格")
+    assert as_json.exit_code == as_csv.exit_code == 0, as_json.output + as_csv.output
+    hits = json.loads(as_json.stdout)
+    assert as_csv.stdout.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(as_csv.stdout.removeprefix("\ufeff"))))
+    assert [hit["id"] for hit in hits] == [int(row["id"]) for row in rows] == expected
+    assert all("<mark>网格</mark>" in hit["snippet"] and hit["title"] for hit in hits)
+    assert [row["text"] for row in rows] == [hit["text"] for hit in hits]
+
+
+def test_load_lists_each_failed_file_with_its_reason_up_to_a_limit(run, db_path, tmp_path):
+    from etl.cli import FAILURES_LISTED
+
+    folder = tmp_path / "empty files"
+    folder.mkdir()
+    for number in range(FAILURES_LISTED + 3):
+        (folder / f"{number:02}.txt").write_bytes(b" " * number + b"\n")  # bytes of its own
+    result = run("load", "--db", db_path, "--jobs", 1, folder)
+    assert result.exit_code == 1
+    listed = re.findall(r"^failed: (.+?): (.+)$", result.stderr, re.MULTILINE)
+    assert len(listed) == FAILURES_LISTED
+    assert all(path.startswith("empty files/") and reason for path, reason in listed)
+    assert "... and 3 more" in result.stderr
+
+
+def test_load_refuses_a_missing_path_before_a_run_starts(run, db_path, tmp_path):
+    assert run("init", "--db", db_path).exit_code == 0
+    result = run("load", "--db", db_path, SEEDS, tmp_path / "no such folder")
+    assert result.exit_code == 2
+    assert "no such folder" in result.output and "does not exist" in result.output
+    with sqlite3.connect(db_path) as connection:
+        assert connection.execute("SELECT count(*) FROM etl_runs").fetchone() == (0,)
+
+
+def test_load_records_paths_relative_to_what_was_named(run, db_path, tmp_path, monkeypatch):
+    """Not the loader's directory (the site publishes paths); the same from any directory."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SEEDS, corpus / "seeds")
+    (corpus / "single.txt").write_bytes((SEEDS / "001_8c17534d86b76211.txt").read_bytes() + b"x")
+    result = run("load", "--db", db_path, corpus / "seeds", corpus / "single.txt")
+    assert result.exit_code == 0, result.output
+    monkeypatch.chdir(corpus)
+    again = run("load", "--db", db_path, "seeds", "single.txt")
+    assert re.search(r"0 loaded, 0 refreshed, 6 skipped", again.output), again.output
+    with sqlite3.connect(db_path) as connection:
+        paths = [row[0] for row in connection.execute("SELECT path FROM document_paths")]
+        documents = [row[0] for row in connection.execute("SELECT path FROM documents")]
+    expected = {f"seeds/{seed.name}" for seed in SEEDS.glob("*.txt")} | {"single.txt"}
+    assert sorted(paths) == sorted(documents) == sorted(expected)
+
+
+def test_downgrade_minus_one_as_the_readme_writes_it(run, db_path):
+    assert run("init", "--db", db_path).exit_code == 0
+    head = db.script_directory().get_revision(db.head_revision())
+    result = run("downgrade", "--db", db_path, "-1")
+    assert result.exit_code == 0, result.output
+    assert f"now at revision {head.down_revision}" in result.output
+
+
+def test_the_load_lock_is_ignored_by_git(db_path):
+    if not (ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    lock = db.default_db().with_name(db.default_db().name + ".load-lock")
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(lock)], cwd=ROOT, check=False)
+    assert ignored.returncode == 0
