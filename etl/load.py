@@ -33,6 +33,7 @@ from etl import db
 from etl.db import SQL_DIR
 from etl.errors import RejectedFile
 from etl.fingerprint import pipeline_version
+from etl.inputs import CollectionOptions, Unreadable, read_inputs
 from etl.models import (
     Document,
     DocumentKeyword,
@@ -43,7 +44,8 @@ from etl.models import (
     LoadWarning,
     Paragraph,
 )
-from etl.read import ArticleFile, SourceFile, as_article_file, read_source_file
+from etl.read import ArticleFile, SourceFile, as_article_file
+from etl.records import Given
 from etl.reference import sync_reference_data
 from etl.views import refresh_materialised
 
@@ -240,10 +242,12 @@ def load_files(
     files: Iterable[str | Path | ArticleFile],
     on_progress: ProgressCallback | None = None,
     jobs: int = 1,
+    collections: CollectionOptions | None = None,
 ) -> LoadSummary:
     """Load files: new bytes become documents, known bytes built by an older pipeline are
     derived again from the file, the rest are skipped (gaining their path if it is new).
     A file is recorded by its path, or by its `ArticleFile.name` (`etl.read.named_article_files`).
+    Exports and WARC archives give a document a record (`etl.inputs`), recorded as NAME#NUMBER.
     """
     # where each file is read -> the path recorded for it, as plain strings, 3x smaller than Path
     # objects: 10 MB for 100,000 files (forked workers inherit it too); a path named twice is
@@ -254,17 +258,12 @@ def load_files(
     version = pipeline_version()
 
     def readable() -> Iterator[SourceFile]:
-        for location, name in names.items():
-            try:
-                yield read_source_file(Path(location), name)
-            except (OSError, RejectedFile) as error:
-                reason = (
-                    str(error)
-                    if isinstance(error, RejectedFile)
-                    else f"cannot read file: {error.strerror}"
-                )
-                run.queue(lambda c, path=name, reason=reason: write_error(c, run.id, path, reason))
+        for found in read_inputs(names.items(), collections):
+            if isinstance(found, Unreadable):
+                run.queue(lambda c, bad=found: write_error(c, run.id, bad.path, bad.reason))
                 run.count("failed")
+            else:
+                yield found
 
     def jobs_for_files() -> Iterator[Job]:
         for sources in lookup_chunks(readable()):
@@ -317,13 +316,19 @@ def refresh_documents(
     def jobs_for_stale() -> Iterator[Job]:
         for document_id in ids:
             with engine.connect() as connection:
-                path, sha256, text_, encoding = connection.execute(
+                path, sha256, text_, encoding, stated = connection.execute(
                     select(
-                        Document.path, Document.sha256, Document.original_text, Document.encoding
+                        Document.path,
+                        Document.sha256,
+                        Document.original_text,
+                        Document.encoding,
+                        Document.given_metadata,
                     ).where(Document.id == document_id)
                 ).one()
             data = (text_ or "").encode("utf-8")
-            yield Job(SourceFile(path, data, sha256), replacing=document_id, encoding=encoding)
+            given = Given.from_json(stated) if stated else None
+            source = SourceFile(path, data, sha256, given)
+            yield Job(source, replacing=document_id, encoding=encoding)
 
     return run.finish(engine, write_built(engine, run, build_all(jobs_for_stale(), jobs)))
 
@@ -716,6 +721,19 @@ def document_values(record: DocumentRecord, run_id: int) -> dict:
         "keywords": ", ".join(keyword for keyword, _ in record.keywords) or None,
         "segmenter": record.segmenter,
         "pipeline_version": record.pipeline_version,
+        **given_values(record.given),
+    }
+
+
+def given_values(given: Given | None) -> dict:
+    """Where a collection says the document came from, and all it said (etl.records)."""
+    if given is None:
+        return dict.fromkeys(("url", "container", "record_number", "given_metadata"))
+    return {
+        "url": given.url,
+        "container": given.container,
+        "record_number": given.record,
+        "given_metadata": given.to_json(),
     }
 
 

@@ -186,6 +186,11 @@ def locate_article(article: Article) -> PlaceMatch | None:
     return _match(by_code[city_code], city_weights[city_code])
 
 
+def place_match(place: Place) -> PlaceMatch:
+    """A place named outside the text (a manifest's city), described as a match of no mentions."""
+    return _match(place, 0)
+
+
 def _match(place: Place, mentions: int) -> PlaceMatch:
     city = city_of(place)
     province = province_of(place)

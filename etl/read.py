@@ -9,11 +9,19 @@ import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from etl.errors import RejectedFile
 
+if TYPE_CHECKING:
+    from etl.records import Given
+
 ARTICLE_SUFFIXES = frozenset({".txt", ".html", ".htm"})
+# Collections of many articles (etl.records reads them): crawler exports and WARC archives. A
+# folder's manifest.csv says where its files came from and is no export.
+EXPORT_SUFFIXES = (".jsonl", ".jsonl.gz", ".csv", ".csv.gz")
+WARC_SUFFIXES = (".warc", ".warc.gz")
+MANIFEST_NAME = "manifest.csv"
 # An article is kilobytes (the seeds are 6-13 KB; a long web page is a few hundred). A bigger
 # file is an export of many articles or no article at all, and as one document it would help no
 # reader while costing minutes to load and check.
@@ -22,11 +30,13 @@ MAX_ARTICLE_BYTES = 5_000_000
 
 @dataclass(frozen=True)
 class SourceFile:
-    """A file's raw bytes, its path as the user gave it, and the sha256 that identifies it."""
+    """A file's raw bytes, its path as the user gave it, and the sha256 that identifies it;
+    `given` is what a collection says of it (a record's fields, a manifest row, a sidecar)."""
 
     path: str
     data: bytes
     sha256: str
+    given: Given | None = None
 
 
 def find_article_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
@@ -45,8 +55,16 @@ def find_article_files(paths: Iterable[str | os.PathLike]) -> Iterator[Path]:
             subfolders.sort()
             for name in sorted(files):
                 candidate = Path(folder) / name
-                if candidate.suffix.lower() in ARTICLE_SUFFIXES:
+                if is_loadable(name):
                     yield candidate
+
+
+def is_loadable(name: str) -> bool:
+    """Is a file of this name an article, or a collection of articles?"""
+    lowered = name.lower()
+    if lowered.endswith(EXPORT_SUFFIXES + WARC_SUFFIXES):
+        return lowered != MANIFEST_NAME
+    return Path(lowered).suffix in ARTICLE_SUFFIXES
 
 
 class ArticleFile(NamedTuple):

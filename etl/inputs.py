@@ -1,0 +1,166 @@
+"""What the loader reads from the paths a user names: article files, with what a folder's
+manifest or a sidecar says of them, and the records of exports and WARC archives.
+
+Each yields a `SourceFile` (a record's path is CONTAINER#NUMBER) or an `Unreadable` with the
+reason for `load_errors`; a bad record or an unreadable file stops nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from pathlib import Path, PurePosixPath
+
+from etl.errors import RejectedFile
+from etl.read import MANIFEST_NAME, SourceFile, read_source_file
+from etl.records import (
+    SIDECAR_SUFFIX,
+    BadRecord,
+    Given,
+    Record,
+    is_export,
+    is_warc,
+    read_export,
+    read_manifest,
+    read_sidecar,
+    read_warc,
+)
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    path: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class CollectionOptions:
+    """`pingan load --manifest FILE` (besides the manifest.csv a folder holds) and `--columns`."""
+
+    manifest: Path | None = None
+    columns: Mapping[str, str] = field(default_factory=dict)
+
+
+def read_inputs(
+    files: Iterable[tuple[str, str]], options: CollectionOptions | None = None
+) -> Iterator[SourceFile | Unreadable]:
+    """The sources of the files (where each is read, the name it is recorded by), in order."""
+    options = options or CollectionOptions()
+    manifests = Manifests(options.manifest)
+    for location, name in files:
+        if is_warc(name) or is_export(name):
+            yield from container_sources(Path(location), name, options.columns)
+        elif PurePosixPath(name).name.lower() == MANIFEST_NAME:
+            continue  # a manifest is read for the files it names
+        else:
+            yield file_source(location, name, manifests)
+        yield from manifests.take_problems()
+
+
+def container_sources(
+    path: Path, name: str, columns: Mapping[str, str]
+) -> Iterator[SourceFile | Unreadable]:
+    """A container's records as sources named NAME#NUMBER; a container that cannot be read to
+    its end (a truncated gzip, a broken WARC) is reported after the records it gave."""
+    from warcio.exceptions import ArchiveLoadFailed
+
+    records = read_warc(path, name) if is_warc(name) else read_export(path, name, columns)
+    try:
+        for found in records:
+            yield record_source(name, found)
+    except (OSError, EOFError, ValueError, csv.Error, ArchiveLoadFailed) as error:
+        yield Unreadable(name, f"cannot read it to the end: {error}")
+
+
+def record_source(container: str, found: Record | BadRecord) -> SourceFile | Unreadable:
+    path = f"{container}#{found.number}"
+    if isinstance(found, BadRecord):
+        return Unreadable(path, found.reason)
+    return SourceFile(path, found.data, identity(found.data, found.given), found.given)
+
+
+def identity(data: bytes, given: Given) -> str:
+    """The sha256 that identifies a document: of its bytes and what its collection says of it,
+    so that a manifest that gains a date, or the same text at another URL, makes another one."""
+    return hashlib.sha256(data + b"\0" + given.identity()).hexdigest()
+
+
+def file_source(location: str, name: str, manifests: Manifests) -> SourceFile | Unreadable:
+    """An article file, with its manifest row or else its sidecar's metadata."""
+    try:
+        source = read_source_file(Path(location), name)
+    except (OSError, RejectedFile) as error:
+        reason = (
+            str(error) if isinstance(error, RejectedFile) else f"cannot read file: {error.strerror}"
+        )
+        return Unreadable(name, reason)
+    given = manifests.given_for(location, levels=len(PurePosixPath(name).parts) - 1)
+    if given is None:
+        given = sidecar_of(location)
+    if given is None:
+        return source
+    return replace(source, sha256=identity(source.data, given), given=given)
+
+
+def sidecar_of(location: str) -> Given | None:
+    """NAME.json beside NAME.html or NAME.txt, if there is one."""
+    folder, filename = os.path.split(os.path.abspath(location))
+    sidecar = os.path.splitext(filename)[0] + SIDECAR_SUFFIX
+    if sidecar not in folder_names(folder):
+        return None
+    return read_sidecar(Path(folder, sidecar))
+
+
+@lru_cache(maxsize=256)
+def folder_names(folder: str) -> frozenset[str]:
+    """The names in a folder, listed once for all its files (a stat per file would cost more)."""
+    try:
+        return frozenset(os.listdir(folder))
+    except OSError:
+        return frozenset()
+
+
+class Manifests:
+    """The manifests that apply to the files being loaded: the one named with --manifest, and
+    each folder's manifest.csv, read once, for the files under that folder."""
+
+    def __init__(self, named: Path | None) -> None:
+        self.by_folder: dict[str, dict[str, Given]] = {}
+        self.problems: list[Unreadable] = []
+        self.named = self._read(named) if named is not None else None
+
+    def _read(self, path: Path) -> tuple[str, dict[str, Given]]:
+        entries, bad = read_manifest(path)
+        self.problems += [Unreadable(f"{path}#{row.number}", row.reason) for row in bad]
+        return os.path.dirname(os.path.abspath(path)), entries
+
+    def given_for(self, location: str, levels: int) -> Given | None:
+        """The row for the file at `location`: of --manifest, else of a manifest.csv in its
+        folder or in one of the `levels` folders above it, up to the folder the user named."""
+        absolute = os.path.abspath(location)
+        if self.named is not None:
+            found = _row_for(absolute, *self.named)
+            if found is not None:
+                return found
+        folder = os.path.dirname(absolute)
+        for _ in range(max(1, levels)):
+            if MANIFEST_NAME in folder_names(folder):
+                if folder not in self.by_folder:
+                    self.by_folder[folder] = self._read(Path(folder, MANIFEST_NAME))[1]
+                found = _row_for(absolute, folder, self.by_folder[folder])
+                if found is not None:
+                    return found
+            folder = os.path.dirname(folder)
+        return None
+
+    def take_problems(self) -> list[Unreadable]:
+        problems, self.problems = self.problems, []
+        return problems
+
+
+def _row_for(absolute: str, folder: str, entries: dict[str, Given]) -> Given | None:
+    return entries.get(Path(os.path.relpath(absolute, folder)).as_posix())
