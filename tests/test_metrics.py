@@ -1,0 +1,96 @@
+"""What a claim measures, against its case table (tests/cases/metrics.yaml), and the metric
+families of rules/metrics.yaml."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+import yaml
+
+from etl.indicators import Indicator, extract_indicators
+from etl.metrics import load_metrics
+from etl.rules_data import load_yaml
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "metrics.yaml").read_text("utf-8"))
+CHECKED = ("metric", "measure", "why_unmapped", "scope")
+
+
+def _row_of(case: dict) -> Indicator:
+    rows = [r for r in extract_indicators(case["text"]) if math.isclose(r.value, case["value"])]
+    assert len(rows) == 1, [(r.value, r.quote) for r in extract_indicators(case["text"])]
+    return rows[0]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[f"{c['text'][:24]}-{c['value']}" for c in CASES])
+def test_case_table(case: dict) -> None:
+    row = _row_of(case)
+    wrong = {f: getattr(row, f) for f in CHECKED if f in case and getattr(row, f) != case[f]}
+    assert not wrong, (wrong, row.quote, row.subject)
+
+
+def test_the_table_holds_at_least_60_sentences_beyond_the_seeds() -> None:
+    assert len({c["text"] for c in CASES}) >= 60 + 20
+
+
+def test_every_unmapped_case_says_why() -> None:
+    reasons = {r["code"] for r in load_yaml("unmapped.yaml")["reasons"]}
+    for case in CASES:
+        if case["metric"] is None:
+            assert case["why_unmapped"] in reasons | {"unknown", "no_subject"}, case
+
+
+def test_every_measure_and_parent_is_known() -> None:
+    catalogue = load_metrics()
+    measures = set(load_yaml("measures.yaml")["measures"])
+    codes = {m.code for m in catalogue.metrics}
+    for metric in catalogue.metrics:
+        assert metric.measure in measures, metric.code
+        assert metric.parent is None or metric.parent in codes, metric.code
+        assert metric.code not in catalogue.ancestors(metric.code), metric.code  # no cycle
+        # A rate metric states a rate, an amount metric an amount; counts never either.
+        assert (metric.kind in ("rate", "amount")) == (metric.measure in ("rate", "amount"))
+    assert {c["measure"] for c in CASES} <= measures
+
+
+def test_criminal_cases_family_holds_incidents_occurring_and_filed_apart() -> None:
+    catalogue = load_metrics()
+    family = catalogue.family_members("criminal_cases")
+    assert family[0] == "criminal_cases"
+    assert {"criminal_incidents_reported", "criminal_cases_filed"} <= set(family)
+    assert catalogue.family_head("criminal_cases_filed") == "criminal_cases"
+    assert catalogue.family_head("property_crime_incidents_reported") == "criminal_cases"
+    assert catalogue.ancestors("property_crime_incidents_reported") == (
+        "property_crimes",
+        "criminal_cases",
+    )
+
+
+@pytest.mark.parametrize(
+    ("general", "sub_type"),
+    [
+        ("suspects_arrested", "drug_suspects_arrested"),
+        ("suspects_arrested", "telecom_fraud_suspects_arrested"),
+        ("suspects_arrested", "gang_suspects_arrested"),
+        ("suspects_arrested", "fugitives_arrested"),
+        ("cases_solved", "cold_cases_solved"),
+        ("criminal_cases", "property_crimes"),
+        ("property_crimes", "thefts"),
+    ],
+)
+def test_sub_types_roll_up_to_their_general_metric(general: str, sub_type: str) -> None:
+    assert sub_type in load_metrics().family_members(general)
+    assert general not in load_metrics().family_members(sub_type)
+
+
+@pytest.mark.parametrize(
+    ("unlike", "other"),
+    [
+        ("police_checkpoint_stations", "police_stations"),
+        ("police_duty_points", "community_police_offices"),
+    ],
+)
+def test_unlike_places_are_no_family(unlike: str, other: str) -> None:
+    catalogue = load_metrics()
+    assert catalogue.family_head(unlike) != catalogue.family_head(other)
