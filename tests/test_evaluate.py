@@ -101,3 +101,72 @@ def test_scores_count_each_claim_once_and_break_down_by_kind() -> None:
 def test_empty_tables_score_perfectly() -> None:
     scores = evaluate([], [])
     assert (scores.recall, scores.precision, scores.subject_agreement) == (1.0, 1.0, 1.0)
+
+
+def claim(document: str, value: float, metric: str | None, measure: str, concept: str) -> dict:
+    """A row that is both a gold row (with `concept`) and a predicted one (metric, measure)."""
+    return {
+        **row(f"数量{value:g}个", value, unit="个", document=document),
+        "metric": metric,
+        "measure": measure,
+        "concept": concept,
+        "optional": "",
+    }
+
+
+def test_pair_scores_count_like_with_like_across_documents() -> None:
+    gold = [
+        claim("a.txt", 7000, "cameras", "added", "cameras_added"),
+        claim("b.txt", 205000, "cameras", "stock", "cameras_total"),
+        claim("c.txt", 76000, "cameras", "stock", "cameras_total"),
+        claim("a.txt", 6, "stations", "stock", "checkpoints"),
+        claim("b.txt", 48, "stations", "stock", "police_stations"),
+        claim("c.txt", 11, None, "stock", "safe_counties"),
+        claim("b.txt", 7, None, "stock", "safe_counties"),
+    ]
+    # The prediction lumps the totals and the additions (one measure) and the stations.
+    predicted = [{**r, "measure": "stock"} if r["metric"] == "cameras" else dict(r) for r in gold]
+    scores = evaluate(gold, predicted).concepts
+    assert scores is not None
+    # Pairs across documents sharing (metric, measure): 3 camera pairs and 1 station pair, of
+    # which only the two totals are one concept.
+    assert (scores.pairs_predicted, scores.pairs_correct) == (4, 1)
+    assert scores.pair_precision == 0.25
+    # Gold pairs: the two totals and the two safe counties; only the totals were lined up.
+    assert (scores.pairs_gold, scores.pairs_found, scores.pair_recall) == (2, 1, 0.5)
+    assert (scores.with_concept, scores.mapped) == (7, 5)
+    assert scores.measure_agreement == 6 / 7
+
+
+def test_pairs_within_one_document_and_optional_rows_are_not_scored() -> None:
+    gold = [
+        claim("a.txt", 1, "grids", "stock", "grids"),
+        claim("a.txt", 2, "grids", "stock", "grids"),
+        {**claim("b.txt", 3, "grids", "stock", ""), "optional": "1"},
+    ]
+    scores = evaluate(gold, [dict(r) for r in gold]).concepts
+    assert scores is not None
+    assert (scores.pairs_predicted, scores.pairs_gold) == (0, 0)
+    assert (scores.pair_precision, scores.pair_recall, scores.coverage) == (1.0, 1.0, 1.0)
+
+
+def test_a_missed_claim_loses_its_gold_pairs_and_a_gold_without_concepts_scores_none() -> None:
+    gold = [
+        claim("a.txt", 1, "grids", "stock", "grids"),
+        claim("b.txt", 2, "grids", "stock", "grids"),
+    ]
+    scores = evaluate(gold, gold[:1]).concepts
+    assert scores is not None and (scores.pairs_gold, scores.pairs_found) == (1, 0)
+    assert evaluate([GOLD], [GOLD]).concepts is None
+
+
+def test_the_seed_gold_gives_every_claim_a_concept_column() -> None:
+    from pathlib import Path
+
+    from etl.evaluate import read_gold
+
+    bench = Path(__file__).resolve().parent.parent / "bench" / "gold"
+    for name in ("seed_indicators.csv", "heldout_indicators.csv"):
+        rows = read_gold(bench / name)
+        assert rows and all("concept" in r and "measure" in r for r in rows), name
+        assert sum(bool(r["concept"]) for r in rows) > 0.8 * len(rows), name
