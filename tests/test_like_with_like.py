@@ -2,7 +2,7 @@
 reader would: on (metric, measure), with real conflicts only, families listed labelled, and
 undated figures saying so and coming after the dated ones."""
 
-from sqlalchemy import text
+from sqlalchemy import inspect, text
 
 from etl import db
 from etl.load import load_files, refresh_documents
@@ -73,6 +73,18 @@ def test_a_family_never_lists_a_metric_outside_it(seeded_engine):
             lineage.append(metric)
             metric = parents[metric]
         assert row["family_metric"] in lineage
+
+
+def test_metric_comparison_reads_left_to_right_as_a_reader_asks(seeded_engine):
+    """What is counted, where, what kind of quantity, how much, when, how it changed, and the
+    words and links to check it; the other details after."""
+    columns = [c["name"] for c in inspect(seeded_engine).get_columns("metric_comparison")]
+    asked = ["metric", "metric_name_zh", "city", "measure", "value", "unit", "period_label"]
+    asked += ["period_start", "period_end", "change_pct", "basis", "quote", "document_id"]
+    asked += ["paragraph_id"]
+    assert [c for c in columns if c in asked] == asked
+    links_end = columns.index("paragraph_id")
+    assert {"title", "province", "kind", "subject", "indicator_id"} <= set(columns[links_end:])
 
 
 def test_undated_documents_say_so(seeded_engine):
