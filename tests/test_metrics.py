@@ -54,6 +54,12 @@ def test_every_measure_and_parent_is_known() -> None:
     assert {c["measure"] for c in CASES} <= measures
 
 
+def test_a_synonym_names_one_metric() -> None:
+    """metric_synonyms is keyed on the synonym: a word of two metrics would fail the load."""
+    texts = [s.text for s in load_metrics().synonyms]
+    assert sorted(t for t in set(texts) if texts.count(t) > 1) == []
+
+
 def test_criminal_cases_family_holds_incidents_occurring_and_filed_apart() -> None:
     catalogue = load_metrics()
     family = catalogue.family_members("criminal_cases")
