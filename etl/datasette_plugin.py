@@ -39,7 +39,9 @@ from __future__ import annotations
 import asyncio
 import copy
 import re
+from contextvars import ContextVar
 from urllib.parse import parse_qsl, urlencode
+from weakref import WeakKeyDictionary
 
 from datasette import hookimpl
 from datasette.facets import ColumnFacet
@@ -48,7 +50,6 @@ from datasette.utils import tilde_decode, to_css_class
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from etl.db import SQL_DIR
 from etl.pages import marked, search_page
 from etl.search import MARK_START, match_expression, register_search_functions
 
@@ -117,6 +118,23 @@ def prepare_jinja2_environment(env) -> None:
     env.filters["marked"] = marked
 
 
+# Tables and views that are the machinery, not the data: materialised views' queries, the
+# full-text index and its shadow tables, the query planner's statistics, the schema revision.
+INTERNAL_TABLE = re.compile(r"^_|_fts($|_)|^sqlite_stat\d$|^alembic_version$")
+
+
+@hookimpl
+def permission_allowed(action, resource):
+    """Internal tables and views are listed nowhere, counted nowhere and not browsable (SQL
+    still reads them)."""
+    internal = (
+        action == "view-table"
+        and isinstance(resource, tuple | list)
+        and INTERNAL_TABLE.search(resource[1])
+    )
+    return False if internal else None
+
+
 @hookimpl
 def register_routes(datasette):
     return [(r"^/search$", search_page)]
@@ -141,26 +159,80 @@ def table_rows(display_rows: list[list[dict]]) -> Markup:
     return Markup("".join(html))
 
 
-# In views and canned queries, an id column links to its row page (tables get this from their
-# foreign keys): indicator rows lead to their paragraph and document.
+# An id column links to its row page wherever Datasette does not (tables get that from their
+# foreign keys): indicator rows lead to their paragraph and document. On a row page the link is
+# labelled with the title or the paragraph's first words.
 ID_COLUMN_TABLES = {
     "document_id": "documents",
     "paragraph_id": "paragraphs",
     "indicator_id": "indicators",
 }
-LINKED_VIEWS = frozenset(p.stem for p in (SQL_DIR / "views").glob("*.sql"))
 ID_COLUMN = re.compile(r"^(document_id|paragraph_id|indicator_id)(_a|_b)?$")
+LABELS = {
+    "documents": "select title from documents where id = :id",
+    "paragraphs": "select substr(text, 1, 40) from paragraphs where id = :id",
+}
+LABEL_LINK = '<a href="{url}">{label}</a>&nbsp;<em>{value}</em>'
+# The path of the page being served, so that a cell knows whether it is on a row page (one row,
+# in full) or on a list of rows (Datasette's truncate_cells_html cuts long text there).
+PAGE_PATH: ContextVar[str] = ContextVar("page_path", default="")
+
+
+def on_row_page() -> bool:
+    """`/db/table/pk` rather than `/db/table` or a query."""
+    return PAGE_PATH.get().strip("/").count("/") >= 2
 
 
 @hookimpl
 def render_cell(value, column, table, database, datasette):
     if table is None and column == "snippet" and isinstance(value, str) and MARK_START in value:
         return marked(value)
+    if isinstance(value, float):
+        return readable_number(value)
+    if column == "metric" and isinstance(value, str) and value:
+        return metric_link(datasette, database, value)
     id_column = ID_COLUMN.match(column)
-    if id_column and isinstance(value, int) and (table is None or table in LINKED_VIEWS):
-        url = datasette.urls.row(database, ID_COLUMN_TABLES[id_column[1]], value)
+    if id_column and isinstance(value, int):
+        target = ID_COLUMN_TABLES[id_column[1]]
+        url = datasette.urls.row(database, target, value)
+        if target in LABELS and on_row_page():
+            return labelled_link(datasette, database, target, value, url)
         return Markup(f'<a href="{escape(url)}">{value}</a>')
     return None
+
+
+def readable_number(value: float) -> str:
+    """3315.0 as 3,315 and 205000.0 as 205,000; 21.22 stays 21.22 (12 significant digits hide
+    binary fractions such as 0.30000000000000004)."""
+    return format(value, ",.12g")
+
+
+async def labelled_link(datasette, database: str, table: str, value: int, url: str) -> Markup:
+    rows = await datasette.get_database(database).execute(LABELS[table], {"id": value})
+    label = rows.first()[0] if rows.first() else None
+    if not label:
+        return Markup(f'<a href="{escape(url)}">{value}</a>')
+    return Markup(LABEL_LINK.format(url=escape(url), label=escape(label), value=value))
+
+
+# Each served database's metric names, read once: the catalogue changes only with the code.
+METRIC_NAMES: WeakKeyDictionary = WeakKeyDictionary()
+
+
+async def metric_link(datasette, database: str, code: str) -> Markup | None:
+    """A metric's code as a link to its row in `metrics`, labelled with its Chinese name."""
+    names = METRIC_NAMES.setdefault(datasette, {})
+    if database not in names:
+        db = datasette.get_database(database)
+        if not await db.table_exists("metrics"):
+            return None
+        rows = await db.execute("select code, name_zh from metrics")
+        names[database] = {row["code"]: row["name_zh"] for row in rows}
+    name = names[database].get(code)
+    if name is None:
+        return None
+    url = datasette.urls.row(database, "metrics", code)
+    return Markup(LABEL_LINK.format(url=escape(url), label=escape(name), value=escape(code)))
 
 
 def ranked_search_target(path: str, query_string: str, datasette) -> tuple[str, str] | None:
@@ -214,6 +286,8 @@ def without_blank_search(query_string: str) -> str:
 def asgi_wrapper(datasette):
     def wrap(app):
         async def search_ranked_by_bm25(scope, receive, send):
+            if scope["type"] == "http":
+                PAGE_PATH.set(scope["path"])
             if scope["type"] == "http" and b"_search" in scope.get("query_string", b""):
                 scope, redirect = search_scope(scope, datasette)
                 if redirect is not None:
