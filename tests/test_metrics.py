@@ -100,3 +100,49 @@ def test_sub_types_roll_up_to_their_general_metric(general: str, sub_type: str) 
 def test_unlike_places_are_no_family(unlike: str, other: str) -> None:
     catalogue = load_metrics()
     assert catalogue.family_head(unlike) != catalogue.family_head(other)
+
+
+@pytest.mark.parametrize(
+    ("scope", "below_city", "placed_as"),
+    [
+        ("全国", None, ("全国", "national")),
+        ("全省", "仁寿县", ("全省", "province")),
+        ("全市", "仁寿县", (None, "city")),  # a county's article citing its city
+        ("全市", None, (None, "city")),
+        ("全区", "白云区", ("白云区", "sub_city")),  # a district's own
+        ("全区", None, ("全区", "province")),  # an autonomous region, in a city's article
+        ("澄海分局", None, ("澄海分局", "sub_city")),
+        (None, "仁寿县", ("仁寿县", "sub_city")),
+        (None, None, (None, "city")),
+    ],
+)
+def test_a_whole_area_figure_carries_its_area(
+    scope: str | None, below_city: str | None, placed_as: tuple[str | None, str]
+) -> None:
+    from etl.indicators import placed
+
+    assert placed(scope, below_city) == placed_as
+
+
+def test_a_county_report_keeps_province_figures_and_its_series_apart() -> None:
+    """The held-out county report: its own six-year series, the province's and the city's rate."""
+    from etl.pipeline import build_document
+    from etl.read import read_source_file
+
+    path = Path(__file__).resolve().parent.parent / "bench" / "gold" / "heldout_a_renshou.txt"
+    document = build_document(read_source_file(path))
+    safety = [
+        (r.indicator.value, r.indicator.period, r.scope, r.place_level)
+        for r in document.indicators
+        if r.indicator.metric == "public_safety_sense"
+    ]
+    assert safety == [
+        *(
+            (v, f"{y}年", "仁寿县", "sub_city")
+            for v, y in zip((91.2, 92.6, 93.5, 94.8, 95.9, 96.7), range(2013, 2019), strict=True)
+        ),
+        (94.1, "2018年", "全省", "province"),
+        (95.3, "2018年", None, "city"),
+    ]
+    own = [(period, scope) for _, period, scope, level in safety if level == "sub_city"]
+    assert len(own) == len(set(own))  # no two values of the series share subject and period
