@@ -30,6 +30,7 @@ from tests.browser import PINGAN
 from tests.conftest import SEEDS
 
 TRIALS = 10
+ATTEMPTS = 5  # moments drawn for one trial's kill, should the load end before one comes
 SEED = 20240611
 # Columns that say when or in which run a row was written, or are row ids: they differ between
 # two loads of the same files by design. References to documents and paragraphs are followed.
@@ -180,6 +181,35 @@ def clean(corpus: tuple[Path, int], empty_db: Path, tmp_path_factory: pytest.Tem
     return content_rows(path), time.monotonic() - started
 
 
+def load_killed_at_a_random_moment(
+    path: Path,
+    empty_db: Path,
+    corpus: tuple[Path, int],
+    trial: int,
+    rng: random.Random,
+    seconds: float,
+) -> subprocess.Popen:
+    """A load into a copy of the empty database, its parent killed while it runs. A load that
+    ends before its moment comes is drawn again on a fresh copy (a kill must happen)."""
+    folder, documents = corpus
+    for _attempt in range(ATTEMPTS):
+        shutil.copy(empty_db, path)
+        load = start_load(path, folder)
+        if trial % 2:  # at a random moment from the start, startup and migrations included
+            time.sleep(rng.uniform(0, seconds))
+        else:  # in the middle of writing: once some documents are in
+            written = rng.randint(1, documents - 1)
+            while documents_in(path) < written and load.poll() is None:
+                time.sleep(0.005)
+            time.sleep(rng.uniform(0, 0.05))
+        if load.poll() is None:
+            kill_parent(load)
+            return load
+    raise AssertionError(
+        f"trial {trial}: the load ended (exit {load.returncode}) before every moment drawn"
+    )
+
+
 def test_a_killed_load_leaves_a_sound_database_and_the_next_load_completes_it(
     corpus: tuple[Path, int], empty_db: Path, clean, tmp_path: Path
 ) -> None:
@@ -190,17 +220,7 @@ def test_a_killed_load_leaves_a_sound_database_and_the_next_load_completes_it(
     rng = random.Random(SEED)
     for trial in range(TRIALS):
         path = tmp_path / f"trial{trial}.sqlite"
-        shutil.copy(empty_db, path)
-        load = start_load(path, folder)
-        if trial % 2:  # at a random moment from the start, startup and migrations included
-            time.sleep(rng.uniform(0, clean_seconds))
-        else:  # in the middle of writing: once some documents are in
-            written = rng.randint(1, documents - 1)
-            while documents_in(path) < written and load.poll() is None:
-                time.sleep(0.005)
-            time.sleep(rng.uniform(0, 0.05))
-        assert load.poll() is None, f"trial {trial}: the load ended before it was killed"
-        kill_parent(load)
+        load = load_killed_at_a_random_moment(path, empty_db, corpus, trial, rng, clean_seconds)
         try:
             orphans = wait_for_workers_to_exit(load.pid)
         finally:
@@ -238,7 +258,7 @@ def stale_comparisons(db_path: Path) -> list[str]:
         != sorted(connection.execute(f'SELECT * FROM "_{name}_query"'), key=repr)
     ]
     connection.close()
-    assert len(names) == 4
+    assert {"metric_comparison", "claim_conflicts"} <= set(names)  # found, not vacuous
     return stale
 
 
