@@ -138,7 +138,8 @@ def rebuild_materialised(
 
     Its rows are kept in the columns both tables have, as `requery` keeps them: new columns
     stay empty until the next load refills the rows. Its indexes are kept too, those named in
-    `indexes` made on the columns given there, and those on a column the table lost dropped.
+    `indexes` made on the columns given there (`name DESC` for one in falling order), and those
+    on a column the table lost dropped.
     `views_read` are plain views the queries read, replaced (or restored) once no query reads
     them (PostgreSQL refuses to drop a view that another one reads).
     """
@@ -149,19 +150,36 @@ def rebuild_materialised(
     for name in names:
         inspector = inspect(connection)
         kept_columns = [c["name"] for c in inspector.get_columns(name)]
-        kept_indexes = {i["name"]: i["column_names"] for i in inspector.get_indexes(name)}
+        kept_indexes = {i["name"]: sorted_columns(i) for i in inspector.get_indexes(name)}
         kept = f"_{name}_kept"
         connection.execute(text(f'CREATE TABLE "{kept}" AS SELECT * FROM "{name}"'))
         connection.execute(text(f'DROP TABLE "{name}"'))
         snapshot = newest_snapshot(name, before=revision if downgrading else f"{revision}~")
         table = query_table(connection, name, snapshot, keys[name])
         for index, columns in {**kept_indexes, **indexes.get(name, {})}.items():
-            if set(columns) <= set(table.c.keys()):
-                Index(index, *(table.c[column] for column in columns))
+            if {column.removesuffix(DESCENDING) for column in columns} <= set(table.c.keys()):
+                Index(index, *(index_column(table, column) for column in columns))
         table.create(connection)
         both = ", ".join(f'"{column}"' for column in kept_columns if column in table.c)
         connection.execute(text(f'INSERT INTO "{name}" ({both}) SELECT {both} FROM "{kept}"'))
         connection.execute(text(f'DROP TABLE "{kept}"'))
+
+
+DESCENDING = " DESC"  # after a column's name in an index: the index holds it in falling order
+
+
+def sorted_columns(index: dict) -> list[str]:
+    """A reflected index's columns, each in falling order with DESCENDING after its name."""
+    sorting = index.get("column_sorting", {})
+    columns = index["column_names"]
+    return [f"{c}{DESCENDING}" if "desc" in sorting.get(c, ()) else c for c in columns]
+
+
+def index_column(table: Table, column: str):
+    """`column` of `table` for an index; `name DESC` in falling order."""
+    if column.endswith(DESCENDING):
+        return table.c[column.removesuffix(DESCENDING)].desc()
+    return table.c[column]
 
 
 def requery(op, revision: str, names: list[str], downgrading: bool = False) -> None:

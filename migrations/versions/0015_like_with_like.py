@@ -38,14 +38,21 @@ KEYS = {
     "comparable_claims": ["indicator_id"],
     "claim_conflicts": ["indicator_id_a", "indicator_id_b"],
 }
-# Indexes made anew (the others are kept): a facet on measure, within a metric too; the pairing
-# index with the measure and subject claims now pair on, and the approximation they compare.
+# Indexes made anew (the others are kept): a facet on measure, within a metric too; the page's
+# default order (db/metadata.yaml: dated figures first, then by id, as Datasette sorts), within
+# a metric too, which sorting the whole table on each page view would cost; the pairing index
+# with the measure and subject claims now pair on, and the approximation they compare.
 PAIRING = "ix_comparable_claims_pairing"
 INDEXES = {
     "metric_comparison": {
         "ix_metric_comparison_measure": ["measure"],
         "ix_metric_comparison_metric_measure": ["metric", "measure"],
-        "ix_metric_comparison_period_resolved": ["period_resolved"],
+        "ix_metric_comparison_period_resolved": ["period_resolved DESC", "indicator_id"],
+        "ix_metric_comparison_metric_period_resolved": [
+            "metric",
+            "period_resolved DESC",
+            "indicator_id",
+        ],
     },
     "comparable_claims": {
         PAIRING: [
@@ -90,10 +97,23 @@ INDEXES_BEFORE = {
         ]
     },
 }
-# A family's figures, refilled after each load like the comparison they list.
+# A family's figures, refilled after each load like the comparison they list (city by city),
+# in the page's default order, within a family too.
 FAMILIES = "metric_family_comparison"
 FAMILY_KEY = {FAMILIES: ["family_metric", "indicator_id"]}
-FAMILY_INDEXES = {FAMILIES: ["family_metric", "city", "measure", "period_resolved"]}
+FAMILY_INDEXES = {FAMILIES: ["city", "measure"]}
+FAMILY_ORDER = {
+    "ix_metric_family_comparison_period_resolved": [
+        "period_resolved DESC",
+        "family_metric",
+        "indicator_id",
+    ],
+    "ix_metric_family_comparison_family_metric_period_resolved": [
+        "family_metric",
+        "period_resolved DESC",
+        "indicator_id",
+    ],
+}
 INDICATOR_COLUMNS = {
     "measure": sa.Text,
     "why_unmapped": sa.Text,
@@ -109,6 +129,8 @@ def upgrade() -> None:
     op.add_column("metrics", sa.Column("parent", sa.Text(), nullable=True))
     rebuild_materialised(op, revision, MATERIALISED, KEYS, INDEXES, ["indicator_facts"])
     materialise(op, revision, [FAMILIES], FAMILY_KEY, FAMILY_INDEXES)
+    for index, columns in FAMILY_ORDER.items():
+        op.create_index(index, FAMILIES, [sa.text(column) for column in columns])
 
 
 def downgrade() -> None:
