@@ -17,6 +17,7 @@ import click
 from rich.console import Console
 from rich.progress import (
     BarColumn,
+    DownloadColumn,
     MofNCompleteColumn,
     Progress,
     TextColumn,
@@ -31,6 +32,7 @@ from etl.models import Base, LoadError
 from etl.read import named_article_files
 
 if TYPE_CHECKING:
+    from etl.inputs import ReadProgress
     from etl.search import SearchHit
 
 console = Console(stderr=True)
@@ -90,9 +92,31 @@ jobs_option = click.option(
 @cli.command()
 @db_option
 @jobs_option
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A CSV saying where the files came from: a `file` column (relative to the CSV's "
+    "folder) and any of url, published, title, source, author, city. A folder's manifest.csv "
+    "is read without it.",
+)
+@click.option(
+    "--columns",
+    default="",
+    help="Which column of an export holds which field, e.g. text=正文,published=发布时间 "
+    "(by default text/content/body, html, title, url, published/date/pubdate, source/site, "
+    "author, city).",
+)
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-def load(db_arg: str | None, jobs: int, paths: tuple[Path, ...]) -> None:
-    """Load article files (.txt, .html) and folders of them, recursively.
+def load(
+    db_arg: str | None, jobs: int, manifest: Path | None, columns: str, paths: tuple[Path, ...]
+) -> None:
+    """Load article files (.txt, .html), collections of articles and folders of them, recursively.
+
+    A collection is a crawler's export (.jsonl, .jsonl.gz, .csv, .csv.gz: one article a record)
+    or a WARC archive (.warc, .warc.gz: one article a page); each record is recorded as
+    FILE#NUMBER. What a record, a folder's manifest.csv or a sidecar (NAME.json beside NAME.html)
+    says of an article - url, published, title, source, author, city - wins over what its text
+    says.
 
     Runs the migrations first. Each document loads in its own transaction; a file already loaded
     (same sha256) is skipped, unless an older version of the pipeline built it: then it is derived
@@ -102,12 +126,24 @@ def load(db_arg: str | None, jobs: int, paths: tuple[Path, ...]) -> None:
     (also kept in `load_errors`). A second load on the same database while one runs stops at once
     (exit 2).
     """
+    from etl.inputs import CollectionOptions, collections_in, input_bytes
+    from etl.records import parse_columns
+
+    try:
+        options = CollectionOptions(manifest=manifest, columns=parse_columns(columns))
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--columns") from error
     engine = open_database(db_arg)
     files = list(named_article_files(paths))
+    # collections hold an unknown number of articles: the bar counts the bytes read instead
+    reading = options.progress if collections_in(files) else None
     summary = run_exclusively(
         engine,
-        lambda: len(files),
-        lambda progress: load_files(engine, files, on_progress=progress, jobs=jobs),
+        (lambda: input_bytes(files)) if reading else (lambda: len(files)),
+        lambda progress: load_files(
+            engine, files, on_progress=progress, jobs=jobs, collections=options
+        ),
+        reading,
     )
     click.echo(summary.line())
     if summary.failed:
@@ -139,18 +175,35 @@ def report_failures(engine: Engine, run_id: int, failed: int) -> None:
 @cli.command()
 @db_option
 @jobs_option
-def refresh(db_arg: str | None, jobs: int) -> None:
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A manifest (as for `pingan load`) whose rows now say more of loaded documents.",
+)
+def refresh(db_arg: str | None, jobs: int, manifest: Path | None) -> None:
     """Derive again the documents that an older pipeline built, from their stored original text.
 
     The pipeline is the normaliser, the segmenter and its dictionary, and the extractor's rules;
-    a change in any of them makes a document stale. No source files are needed.
+    a change in any of them makes a document stale. No source files are needed. With --manifest,
+    the documents it names (FOLDER/FILE, by the manifest's folder and its `file` column) first
+    take what it now says of them (a date, a city...) and are derived again with it.
     """
+    from etl.inputs import restate_from_manifest
     from etl.load import refresh_documents, stale_document_ids
 
     engine = open_database(db_arg)
+
+    def stale_after_the_manifest() -> int:
+        if manifest is not None:
+            restated = restate_from_manifest(engine, manifest)
+            console.print(f"{restated.documents} documents take what {manifest.name} says")
+            for file in restated.unmatched[:FAILURES_LISTED]:
+                console.print(f"no document loaded from {file}")
+        return len(stale_document_ids(engine))
+
     summary = run_exclusively(
         engine,
-        lambda: len(stale_document_ids(engine)),
+        stale_after_the_manifest,
         lambda progress: refresh_documents(engine, on_progress=progress, jobs=jobs),
     )
     click.echo(summary.line())
@@ -158,7 +211,10 @@ def refresh(db_arg: str | None, jobs: int) -> None:
 
 
 def run_exclusively(
-    engine: Engine, total: Callable[[], int], work: Callable[[ProgressCallback], LoadSummary]
+    engine: Engine,
+    total: Callable[[], int],
+    work: Callable[[ProgressCallback], LoadSummary],
+    reading: ReadProgress | None = None,
 ) -> LoadSummary:
     """Run a load or refresh as the database's one writer (`exclusive_load`), with a progress
     bar, saying so when it takes over the lock of a load that died."""
@@ -169,7 +225,7 @@ def run_exclusively(
                     f"an earlier load (process {dead_load}) stopped before it finished: "
                     "took over its lock; this load completes what it left"
                 )
-            return with_progress(total(), work)
+            return with_progress(total(), work, reading)
     except db.LoadInProgress as error:
         busy = click.ClickException(str(error))
         busy.exit_code = 2
@@ -178,31 +234,44 @@ def run_exclusively(
         raise click.ClickException(str(error)) from error
 
 
-def with_progress(total: int, work: Callable[[ProgressCallback], LoadSummary]) -> LoadSummary:
-    """A progress bar with files done, characters per second and the time left."""
+def with_progress(
+    total: int,
+    work: Callable[[ProgressCallback], LoadSummary],
+    reading: ReadProgress | None = None,
+) -> LoadSummary:
+    """A progress bar with files done, characters per second and the time left; with `reading`,
+    bytes read of `total` and the documents done (records of collections and files)."""
+    counted = (
+        (MofNCompleteColumn(), TextColumn("files"))
+        if reading is None
+        else (DownloadColumn(), TextColumn("{task.fields[documents]:,} records"))
+    )
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("files"),
+        *counted,
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
         transient=not console.is_terminal,
     ) as progress:
-        task = progress.add_task("loading", total=total, rate="")
-        characters = 0
+        task = progress.add_task("loading", total=total, rate="", documents=0)
+        characters = documents = 0
 
         def advance(outcome: str, chars: int) -> None:
-            nonlocal characters
+            nonlocal characters, documents
             if outcome == FINISHING:
                 progress.update(task, description="counting, refilling comparisons")
                 return
             characters += chars
+            documents += 1
             elapsed = progress.tasks[task].elapsed or 0.0
             rate = f"{characters / elapsed:,.0f} chars/s" if elapsed else ""
-            progress.update(task, advance=1, rate=rate)
+            if reading is None:
+                progress.update(task, advance=1, rate=rate)
+            else:
+                progress.update(task, completed=reading.bytes_read, documents=documents, rate=rate)
 
         return work(advance)
 

@@ -7,6 +7,7 @@ reason for `load_errors`; a bad record or an unreadable file stops nothing.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import os
@@ -15,7 +16,10 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
+from sqlalchemy import Engine, select, update
+
 from etl.errors import RejectedFile
+from etl.models import Document, DocumentPath
 from etl.read import MANIFEST_NAME, SourceFile, read_source_file
 from etl.records import (
     SIDECAR_SUFFIX,
@@ -37,12 +41,31 @@ class Unreadable:
     reason: str
 
 
+@dataclass
+class ReadProgress:
+    """How many bytes of the named files the loader has read, for a progress bar: inside an
+    export or archive, as far as its reading has got (compressed bytes for a gzipped one)."""
+
+    finished: int = 0  # bytes of the files read to their end
+    current: int = 0  # bytes read of the one being read
+
+    @property
+    def bytes_read(self) -> int:
+        return self.finished + self.current
+
+    def finish(self, size: int) -> None:
+        self.finished += size
+        self.current = 0
+
+
 @dataclass(frozen=True)
 class CollectionOptions:
-    """`pingan load --manifest FILE` (besides the manifest.csv a folder holds) and `--columns`."""
+    """`pingan load --manifest FILE` (besides the manifest.csv a folder holds) and `--columns`;
+    `progress` is updated as the files are read."""
 
     manifest: Path | None = None
     columns: Mapping[str, str] = field(default_factory=dict)
+    progress: ReadProgress = field(default_factory=ReadProgress)
 
 
 def read_inputs(
@@ -53,26 +76,53 @@ def read_inputs(
     manifests = Manifests(options.manifest)
     for location, name in files:
         if is_warc(name) or is_export(name):
-            yield from container_sources(Path(location), name, options.columns)
-        elif PurePosixPath(name).name.lower() == MANIFEST_NAME:
-            continue  # a manifest is read for the files it names
-        else:
-            yield file_source(location, name, manifests)
+            yield from container_sources(Path(location), name, options)
+        elif PurePosixPath(name).name.lower() != MANIFEST_NAME:  # a manifest is read for the
+            found = file_source(location, name, manifests)  # files it names
+            yield found
+            options.progress.finish(len(found.data) if isinstance(found, SourceFile) else 0)
         yield from manifests.take_problems()
 
 
+def collections_in(files: Iterable[tuple[str, str]]) -> bool:
+    """Is any of the files an export or an archive?"""
+    return any(is_warc(name) or is_export(name) for _, name in files)
+
+
+def input_bytes(files: Iterable[tuple[str, str]]) -> int:
+    """The files' size together (what the loader will read; one it cannot see counts 0)."""
+    total = 0
+    for location, _ in files:
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(location)
+    return total
+
+
 def container_sources(
-    path: Path, name: str, columns: Mapping[str, str]
+    path: Path, name: str, options: CollectionOptions
 ) -> Iterator[SourceFile | Unreadable]:
     """A container's records as sources named NAME#NUMBER; a container that cannot be read to
     its end (a truncated gzip, a broken WARC) is reported after the records it gave."""
     from warcio.exceptions import ArchiveLoadFailed
 
-    records = read_warc(path, name) if is_warc(name) else read_export(path, name, columns)
+    progress = options.progress
     try:
-        for found in records:
-            yield record_source(name, found)
-    except (OSError, EOFError, ValueError, csv.Error, ArchiveLoadFailed) as error:
+        with path.open("rb") as raw:
+            size = os.fstat(raw.fileno()).st_size
+            if is_warc(name):
+                records = read_warc(raw, name)
+            else:
+                records = read_export(raw, name, options.columns)
+            for found in records:
+                progress.current = raw.tell()
+                yield record_source(name, found)
+            progress.finish(size)
+    except OSError as error:
+        if error.strerror:  # the file cannot be opened
+            yield Unreadable(name, f"cannot read file: {error.strerror}")
+        else:  # a gzip stream that is not one
+            yield Unreadable(name, f"cannot read it to the end: {error}")
+    except (EOFError, ValueError, csv.Error, ArchiveLoadFailed) as error:
         yield Unreadable(name, f"cannot read it to the end: {error}")
 
 
@@ -164,3 +214,39 @@ class Manifests:
 
 def _row_for(absolute: str, folder: str, entries: dict[str, Given]) -> Given | None:
     return entries.get(Path(os.path.relpath(absolute, folder)).as_posix())
+
+
+@dataclass(frozen=True)
+class Restated:
+    documents: int  # stored documents given new metadata, now stale
+    unmatched: list[str]  # files of the manifest that name no stored document
+
+
+def restate_from_manifest(engine: Engine, manifest: Path) -> Restated:
+    """Give the stored documents a manifest names what it now says of them, without their
+    files: each whose metadata changes is marked stale, and `pingan refresh` derives it again
+    from its stored text. A row names a document by its recorded path, FOLDER/FILE (the
+    manifest's folder, as `pingan load FOLDER` records its files) or FILE (a file named alone)."""
+    entries, _ = read_manifest(manifest)
+    folder = manifest.resolve().parent.name
+    changed = 0
+    unmatched = []
+    with engine.begin() as connection:
+        for file, given in entries.items():
+            ids = set(
+                connection.execute(
+                    select(DocumentPath.document_id).where(
+                        DocumentPath.path.in_([f"{folder}/{file}", file])
+                    )
+                ).scalars()
+            )
+            if not ids:
+                unmatched.append(file)
+                continue
+            stated = given.to_json()
+            changed += connection.execute(
+                update(Document)
+                .where(Document.id.in_(ids), Document.given_metadata.is_distinct_from(stated))
+                .values(given_metadata=stated, url=given.url, pipeline_version=None)
+            ).rowcount
+    return Restated(changed, unmatched)

@@ -157,20 +157,20 @@ class Fields:
         )
 
 
-def open_binary(path: Path) -> BinaryIO:
+def decompressed(raw: BinaryIO, name: str) -> BinaryIO:
     """The file's bytes, decompressed as they are read when its name ends in .gz."""
-    if path.name.lower().endswith(".gz"):
-        return gzip.open(path, "rb")  # type: ignore[return-value]
-    return path.open("rb")
+    if name.lower().endswith(".gz"):
+        return gzip.GzipFile(fileobj=raw, mode="rb")  # type: ignore[return-value]
+    return raw
 
 
 def read_export(
-    path: Path, container: str, overrides: Mapping[str, str] | None = None
+    raw: BinaryIO, container: str, overrides: Mapping[str, str] | None = None
 ) -> Iterator[Record | BadRecord]:
-    """The articles of a JSON Lines or CSV export, one a record; `container` is the name the
-    database records the file by. Numbers are JSON lines or CSV data rows, from 1."""
-    with open_binary(path) as stream:
-        if path.name.lower().removesuffix(".gz").endswith(".jsonl"):
+    """The articles of a JSON Lines or CSV export read from `raw`, one a record; `container` is
+    the name the database records the file by. Numbers are JSON lines or CSV data rows, from 1."""
+    with decompressed(raw, container) as stream:
+        if container.lower().removesuffix(".gz").endswith(".jsonl"):
             rows = _json_lines(stream)
         else:
             rows = _csv_rows(stream)
@@ -248,40 +248,39 @@ def _is_utf8(sample: bytes) -> bool:
     return True
 
 
-def read_warc(path: Path, container: str) -> Iterator[Record | BadRecord]:
+def read_warc(raw: BinaryIO, container: str) -> Iterator[Record | BadRecord]:
     """One article per HTML response (or resource) record of a WARC file, gzipped or not, with
     its target URI and WARC-Date. Requests, metadata and the like are no articles and are passed
     over; a response that is not an HTML page, or not a success, is a bad record. Numbers count
     every record of the file, from 1."""
     from warcio.archiveiterator import ArchiveIterator
 
-    with path.open("rb") as stream:
-        for number, record in enumerate(ArchiveIterator(stream), start=1):
-            if record.rec_type not in ("response", "resource"):
-                continue
-            # a response's page type and status are in its HTTP headers; a resource has none
-            headers = record.http_headers or record.rec_headers
-            status = record.http_headers.get_statuscode() if record.http_headers else "200"
-            content_type = headers.get_header("Content-Type") or ""
-            media_type = content_type.split(";", 1)[0].strip().lower()
-            if media_type not in HTML_TYPES:
-                yield BadRecord(number, f"not an HTML page: {media_type or 'no content type'}")
-                continue
-            if not status.startswith("2"):
-                yield BadRecord(number, f"not a page but HTTP status {status}")
-                continue
-            data = record.content_stream().read(MAX_ARTICLE_BYTES + 1)
-            if len(data) > MAX_ARTICLE_BYTES:
-                yield BadRecord(number, "too large for one article")
-                continue
-            given = Given(
-                "record",
-                url=record.rec_headers.get_header("WARC-Target-URI"),
-                captured_at=record.rec_headers.get_header("WARC-Date"),
-                container=container,
-                record=number,
-            )
-            yield Record(number, data, given)
+    for number, record in enumerate(ArchiveIterator(raw), start=1):
+        if record.rec_type not in ("response", "resource"):
+            continue
+        # a response's page type and status are in its HTTP headers; a resource has none
+        headers = record.http_headers or record.rec_headers
+        status = record.http_headers.get_statuscode() if record.http_headers else "200"
+        content_type = headers.get_header("Content-Type") or ""
+        media_type = content_type.split(";", 1)[0].strip().lower()
+        if media_type not in HTML_TYPES:
+            yield BadRecord(number, f"not an HTML page: {media_type or 'no content type'}")
+            continue
+        if not status.startswith("2"):
+            yield BadRecord(number, f"not a page but HTTP status {status}")
+            continue
+        data = record.content_stream().read(MAX_ARTICLE_BYTES + 1)
+        if len(data) > MAX_ARTICLE_BYTES:
+            yield BadRecord(number, "too large for one article")
+            continue
+        given = Given(
+            "record",
+            url=record.rec_headers.get_header("WARC-Target-URI"),
+            captured_at=record.rec_headers.get_header("WARC-Date"),
+            container=container,
+            record=number,
+        )
+        yield Record(number, data, given)
 
 
 def read_manifest(path: Path) -> tuple[dict[str, Given], list[BadRecord]]:

@@ -10,9 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 from sqlalchemy import Engine, select, update
 
 from etl import db
+from etl.cli import cli
 from etl.dating import UNDATED
 from etl.inputs import CollectionOptions
 from etl.load import load_files, refresh_documents
@@ -357,10 +359,14 @@ def test_a_reload_of_an_unchanged_container_skips_every_record(engine, tmp_path)
     assert (summary.loaded, summary.refreshed, summary.skipped) == (0, 0, 5)
 
 
-def undated_claims(engine: Engine) -> int:
-    """Claims whose period has no year because their article has no date (etl.dating)."""
+def undated_claims_of(engine: Engine, path: str | None = None) -> int:
+    """Claims (of the document at `path`, or of all) whose period has no year because their
+    article has no date (etl.dating)."""
+    query = select(Indicator.period_label).join(Document)
+    if path is not None:
+        query = query.where(Document.path == path)
     with engine.connect() as connection:
-        labels = connection.execute(select(Indicator.period_label)).scalars().all()
+        labels = connection.execute(query).scalars().all()
     return sum(UNDATED in label for label in labels)
 
 
@@ -369,14 +375,14 @@ def test_a_file_that_gains_a_date_in_its_manifest_is_derived_again_with_its_peri
 ):
     folder = folder_with_manifest(tmp_path, [{"file": "0.txt", "url": "http://a.cn/0"}])
     load(engine, folder / "0.txt")
-    assert undated_claims(engine) > 0  # 去年 of no year
+    assert undated_claims_of(engine) > 0  # 去年 of no year
     write_csv(folder / "manifest.csv", [{"file": "0.txt", "published": "2014-03-02"}])
     summary = load(engine, folder / "0.txt")
     assert summary.loaded == 1
     with engine.connect() as connection:
         [row] = connection.execute(select(Document.published_on, Document.date_source)).all()
     assert tuple(row) == (dt.date(2014, 3, 2), "manifest")
-    assert undated_claims(engine) == 0
+    assert undated_claims_of(engine) == 0
 
 
 def test_refresh_derives_a_record_again_with_what_its_collection_said(engine, tmp_path):
@@ -402,3 +408,64 @@ def test_records_built_in_two_processes_are_the_documents_one_process_builds(tmp
     load(one, export, jobs=1)
     load(two, export, jobs=2)
     assert documents(one) == documents(two)
+
+
+def test_the_reading_progress_reaches_the_size_of_every_file_read(engine, tmp_path):
+    export = write_jsonl(tmp_path / "a.jsonl.gz", seed_rows())
+    archive = write_warc(tmp_path / "b.warc.gz", [("http://a.cn/1", "text/html", b"<p>x</p>")])
+    (tmp_path / "c.txt").write_text(seed_text(1), encoding="utf-8")
+    options = CollectionOptions()
+    sizes = []
+
+    def seen(outcome: str, _characters: int) -> None:
+        sizes.append(options.progress.bytes_read)
+
+    files = [export, archive, tmp_path / "c.txt"]
+    load(engine, *files, collections=options, on_progress=seen)
+    assert sizes == sorted(sizes)  # it only grows
+    assert options.progress.bytes_read == sum(path.stat().st_size for path in files)
+
+
+def pingan(*args) -> Result:
+    return CliRunner().invoke(cli, [str(arg) for arg in args])
+
+
+def test_pingan_load_takes_a_manifest_and_named_columns(db_path, tmp_path):
+    folder = folder_with_manifest(tmp_path, [])
+    listing = write_csv(tmp_path / "list.csv", [{"file": "crawl/2.txt", "date": "2014-03-02"}])
+    export = write_csv(tmp_path / "a.csv", [{"正文": seed_text(1), "链接": "http://a.cn/1"}])
+    result = pingan(
+        "load", "--db", db_path, "--jobs", 1, "--manifest", listing,
+        "--columns", "text=正文,url=链接", folder / "2.txt", export,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    engine = db.make_engine(db.database_url(db_path))
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(Document.path, Document.date_source, Document.url).order_by(Document.path)
+        ).all()
+    engine.dispose()
+    assert rows == [("2.txt", "manifest", None), ("a.csv#1", "none", "http://a.cn/1")]
+
+
+def test_pingan_refresh_with_a_later_manifest_dates_documents_whose_files_are_gone(
+    db_path, tmp_path
+):
+    folder = folder_with_manifest(tmp_path, [])
+    assert pingan("load", "--db", db_path, "--jobs", 1, folder).exit_code == 0
+    for article in folder.glob("*.txt"):
+        article.unlink()
+    later = write_csv(folder / "manifest.csv", [{"file": "0.txt", "published": "2014-03-02"}])
+    result = pingan("refresh", "--db", db_path, "--jobs", 1, "--manifest", later)
+    assert result.exit_code == 0, result.output
+    assert "1 documents take what manifest.csv says" in result.output
+    engine = db.make_engine(db.database_url(db_path))
+    with engine.connect() as connection:
+        dated = connection.execute(
+            select(Document.path, Document.published_on, Document.date_source).where(
+                Document.date_source == "manifest"
+            )
+        ).all()
+    assert dated == [("crawl/0.txt", dt.date(2014, 3, 2), "manifest")]
+    assert undated_claims_of(engine, "crawl/0.txt") == 0
+    engine.dispose()
