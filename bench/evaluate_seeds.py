@@ -10,7 +10,7 @@ from pathlib import Path
 
 from seed_corpus import GOLD, seed_paragraphs
 
-from etl.evaluate import as_rows, evaluate, format_scores, read_gold
+from etl.evaluate import as_rows, evaluate, format_errors, format_scores, read_gold
 from etl.indicators import extract_indicators
 
 
@@ -25,17 +25,16 @@ def predicted_rows() -> list[dict]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gold", type=Path, default=GOLD)
-    parser.add_argument("--errors", action="store_true", help="list missed and spurious rows")
+    parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="list missed and spurious rows, unmapped claims and false pairs",
+    )
     args = parser.parse_args()
     scores = evaluate(read_gold(args.gold), predicted_rows())
     print(format_scores(scores))
     if args.errors:
-        for label, rows in (("missed", scores.missed), ("spurious", scores.spurious)):
-            for row in rows:
-                print(
-                    f"{label}: {row['document']} {row['kind']} {row['value']} "
-                    f"{row.get('unit')} | {row['quote']} | {row.get('subject')}"
-                )
+        print(format_errors(scores))
 
 
 if __name__ == "__main__":

@@ -257,6 +257,25 @@ def as_rows(document: str, indicators: Iterable[Any]) -> list[dict[str, Any]]:
     return [{"document": document, **dataclasses.asdict(i)} for i in indicators]
 
 
+def format_errors(scores: Scores) -> str:
+    """Missed and spurious rows, claims with a concept but no metric, and false pairs."""
+    lines = [
+        f"{label}: {r['document']} {r['kind']} {r['value']} {r.get('unit')} | {r['quote']}"
+        f" | {r.get('subject')}"
+        for label, rows in (("missed", scores.missed), ("spurious", scores.spurious))
+        for r in rows
+    ]
+    lines += [
+        f"unmapped: {r['document']} {r.get('why_unmapped')} | {r['quote']}" for r in scores.unmapped
+    ]
+    lines += [
+        f"false pair: {a.get('metric')} {a.get('measure')} | {a['document']} {a['quote']}"
+        f" | {b['document']} {b['quote']}"
+        for a, b in scores.false_pairs
+    ]
+    return "\n".join(lines)
+
+
 def format_scores(scores: Scores) -> str:
     """A short plain-text report."""
     lines = [

@@ -170,3 +170,18 @@ def test_the_seed_gold_gives_every_claim_a_concept_column() -> None:
         rows = read_gold(bench / name)
         assert rows and all("concept" in r and "measure" in r for r in rows), name
         assert sum(bool(r["concept"]) for r in rows) > 0.8 * len(rows), name
+
+
+def test_errors_name_the_unmapped_claims_and_the_false_pairs() -> None:
+    from etl.evaluate import format_errors
+
+    gold = [
+        claim("a.txt", 7000, "cameras", "added", "cameras_added"),
+        claim("b.txt", 205000, "cameras", "added", "cameras_total"),
+        {**claim("c.txt", 27, None, "stock", "communities"), "why_unmapped": "unknown"},
+    ]
+    lines = format_errors(evaluate(gold, [dict(r) for r in gold])).splitlines()
+    assert lines == [
+        "unmapped: c.txt unknown | 数量27个",
+        "false pair: cameras added | a.txt 数量7000个 | b.txt 数量205000个",
+    ]
