@@ -27,6 +27,11 @@ DAMAGE = [
         "fulltext_in_step",
     ),
     ("DROP TABLE metric_synonyms; DROP TABLE metrics", "view_readable"),
+    (
+        "UPDATE indicators SET period_resolved = 0"
+        " WHERE id = (SELECT min(id) FROM indicators WHERE period_start IS NOT NULL)",
+        "contradicted_periods",
+    ),
 ]
 
 

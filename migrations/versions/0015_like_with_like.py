@@ -24,7 +24,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from etl.views import dematerialise, materialise, rebuild_materialised, views_set_aside
+from etl.views import (
+    dematerialise,
+    materialise,
+    rebuild_materialised,
+    replace_views,
+    restore_views,
+    views_set_aside,
+)
 
 revision: str = "0015"
 down_revision: str | None = "0014"
@@ -127,6 +134,7 @@ def upgrade() -> None:
         op.add_column("indicators", sa.Column(name, type_(), nullable=True))
     op.add_column("documents", sa.Column("date_source", sa.Text(), nullable=True))
     op.add_column("metrics", sa.Column("parent", sa.Text(), nullable=True))
+    replace_views(op, revision, ["metric_coverage"])
     rebuild_materialised(op, revision, MATERIALISED, KEYS, INDEXES, ["indicator_facts"])
     materialise(op, revision, [FAMILIES], FAMILY_KEY, FAMILY_INDEXES)
     for index, columns in FAMILY_ORDER.items():
@@ -135,6 +143,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     dematerialise(op, [FAMILIES])
+    restore_views(op, revision, ["metric_coverage"])
     rebuild_materialised(
         op, revision, MATERIALISED, KEYS, INDEXES_BEFORE, ["indicator_facts"], downgrading=True
     )
