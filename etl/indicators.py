@@ -21,6 +21,7 @@ from functools import cache, lru_cache
 from etl.metrics import load_metrics
 from etl.numbers import ARABIC, CHINESE, NUMERAL_START, parse_numeral
 from etl.periods import Period, find_periods, period_at_start, whole_year
+from etl.places import city_of, places_named
 from etl.rules_data import load_county_names, load_rules, load_units, load_yaml
 
 CLAUSE_BREAKS = ",，;；。!！?？:：、\n "
@@ -251,12 +252,16 @@ def _grammar() -> _Grammar:
     )
 
 
-def placed(scope: str | None, below_city: str | None) -> tuple[str | None, str]:
+def placed(
+    scope: str | None, below_city: str | None, city: str | None = None
+) -> tuple[str | None, str]:
     """(scope, place_level) of a row whose extracted scope is `scope`, in an article about
-    `below_city` (a county, or None for a city). A national or provincial figure keeps its area
-    and says so (place_level national or province: not the article's place); a city-wide one
-    (全市, 全州) is the report city's (place_level city), even in a county's article; 全区 is the
-    county's own in a county's article and the autonomous region in a city's."""
+    `below_city` (a county, or None for a city) of the prefecture-level `city`. A national or
+    provincial figure keeps its area and says so (place_level national or province: not the
+    article's place); a city-wide one (全市, 全州) is the report city's (place_level city), even
+    in a county's article; 全区 is the county's own in a county's article and the autonomous
+    region in a city's. A county of another city (a neighbour cited for comparison) is
+    `elsewhere`. Only city and sub_city rows are the article's own place."""
     level = _grammar().area_levels.get(scope or "")
     if level == "region_or_county":
         level = "county" if below_city else "province"
@@ -265,7 +270,19 @@ def placed(scope: str | None, below_city: str | None) -> tuple[str | None, str]:
     if level == "prefecture":
         return None, "city"
     own = None if level == "county" else scope
+    if own is not None and city is not None and not _is_within(own, city):
+        return own, "elsewhere"
     return own or below_city, "sub_city" if own or below_city else "city"
+
+
+def _is_within(scope: str, city: str) -> bool:
+    """Whether the county a scope opens with (白云区白沙关社区, 澄海公安分局) may lie in `city`:
+    true when any county of that name does, or when the name is no county at all."""
+    for length in range(min(len(scope), 8), 1, -1):
+        counties = [p for p in places_named(scope[:length]) if p.level == "county"]
+        if counties:
+            return any((found := city_of(p)) is not None and found.name == city for p in counties)
+    return True
 
 
 def _excluded(text: str, grammar: _Grammar) -> bytearray:
