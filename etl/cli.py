@@ -469,6 +469,56 @@ def print_hits(hits: list[SearchHit], query: str) -> None:
 
 @cli.command()
 @db_option
+@click.option(
+    "--format", "format_", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
+    show_default=True,
+)  # fmt: skip
+@click.option(
+    "--table",
+    default="documents",
+    show_default=True,
+    help="A table or view: documents, indicators, metric_comparison, city_scorecard...",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The file to write (standard output without it; Parquet needs one).",
+)
+def export(db_arg: str | None, format_: str, table: str, out: Path | None) -> None:
+    """Export a table or view as JSON Lines, CSV or Parquet, for DuckDB, pandas, R or a sheet.
+
+    Dates are ISO 8601 text in JSON Lines and CSV; Parquet keeps each column's type and needs
+    pyarrow (pip install 'pingan-db[parquet]'). A file is written whole or not at all.
+    """
+    from etl.export import ExportError, export_table
+
+    if format_ == "parquet" and out is None:
+        raise click.UsageError("Parquet is binary: name the file to write with --out")
+    engine = open_database(db_arg)
+    try:
+        with engine.connect() as connection:
+            if out is None:
+                stdout = io.TextIOWrapper(sys.stdout.buffer, "utf-8", newline="")
+                try:
+                    count = export_table(connection, table, format_, stdout)
+                finally:
+                    stdout.detach()  # flushed; the process's stdout stays open
+            else:
+                partial = out.with_name(out.name + ".part")
+                binary = format_ == "parquet"
+                with partial.open("wb" if binary else "w", **({} if binary else TEXT_FILE)) as f:
+                    count = export_table(connection, table, format_, f)
+                partial.replace(out)
+    except ExportError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"{count:,} rows of {table} exported", err=True)
+
+
+TEXT_FILE = {"encoding": "utf-8", "newline": ""}
+
+
+@cli.command()
+@db_option
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--errors", is_flag=True, help="List the missed and spurious rows.")
 def evaluate(db_arg: str | None, gold: Path, errors: bool) -> None:
