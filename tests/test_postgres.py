@@ -13,6 +13,8 @@ from etl.views import VIEWS_DIR
 from tests.conftest import SEEDS
 from tests.test_search_seeds import MALFORMED, SEARCHES
 
+pytestmark = pytest.mark.postgres
+
 VIEWS = sorted(p.stem for p in VIEWS_DIR.glob("*.sql"))
 
 
@@ -107,18 +109,23 @@ def test_search_finds_the_same_paragraphs_on_both(pg_loaded, seeded_engine, quer
     assert found(pg_loaded) == found(seeded_engine)
 
 
-def test_metric_comparison_keeps_the_latest_dated_figure_on_postgresql(postgres_url, tmp_path):
-    # PostgreSQL sorts NULL first in DESC order, SQLite last: an undated reprint loaded last must
-    # not win over the dated figures there either.
-    from tests.test_views import latest_figures, write_shantou_reprints
-
-    name = "pingan_reprints"
+def new_database(postgres_url: str, name: str):
+    """A database of its own on the session's server, migrated to head."""
     admin = db.make_engine(postgres_url.rsplit("/", 1)[0] + "/postgres")
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(f"CREATE DATABASE {name}"))
     admin.dispose()
     engine = db.make_engine(postgres_url.rsplit("/", 1)[0] + f"/{name}")
     db.ensure_current(engine)
+    return engine
+
+
+def test_metric_comparison_keeps_the_latest_dated_figure_on_postgresql(postgres_url, tmp_path):
+    # PostgreSQL sorts NULL first in DESC order, SQLite last: an undated reprint loaded last must
+    # not win over the dated figures there either.
+    from tests.test_views import latest_figures, write_shantou_reprints
+
+    engine = new_database(postgres_url, "pingan_reprints")
     write_shantou_reprints(tmp_path, ["2013-11-05", None])
     load_files(engine, [*find_article_files([SEEDS]), *find_article_files([tmp_path])])
     with engine.connect() as connection:
@@ -130,3 +137,17 @@ def test_metric_comparison_keeps_the_latest_dated_figure_on_postgresql(postgres_
     undated = {f["indicator_id"] for f in facts if f["published_on"] is None}
     assert undated and len(chosen) == len(set(chosen))
     assert {indicator_id for (indicator_id,) in chosen} == latest_figures(facts)
+
+
+def test_an_upgraded_database_is_filled_by_a_refresh_on_postgresql(postgres_url, seeded_engine):
+    # Revision 0015 makes the materialised comparisons again, keeping their rows, on
+    # PostgreSQL too; a refresh then fills the new columns as on SQLite.
+    from tests.test_like_with_like import compared_rows, upgraded_and_refreshed
+
+    engine = new_database(postgres_url, "pingan_upgraded")
+    refreshed = upgraded_and_refreshed(engine)
+    engine.dispose()
+    expected = compared_rows(seeded_engine)
+    assert {t: comparable(rows) for t, rows in refreshed.items()} == {
+        t: comparable(rows) for t, rows in expected.items()
+    }
