@@ -13,7 +13,6 @@ import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path, PurePosixPath
 
 from sqlalchemy import Engine, select, update
@@ -73,15 +72,15 @@ def read_inputs(
 ) -> Iterator[SourceFile | Unreadable]:
     """The sources of the files (where each is read, the name it is recorded by), in order."""
     options = options or CollectionOptions()
-    manifests = Manifests(options.manifest)
+    around = Surroundings(options.manifest)
     for location, name in files:
         if is_warc(name) or is_export(name):
             yield from container_sources(Path(location), name, options)
         elif PurePosixPath(name).name.lower() != MANIFEST_NAME:  # a manifest is read for the
-            found = file_source(location, name, manifests)  # files it names
+            found = file_source(location, name, around)  # files it names
             yield found
             options.progress.finish(len(found.data) if isinstance(found, SourceFile) else 0)
-        yield from manifests.take_problems()
+        yield from around.take_problems()
 
 
 def collections_in(files: Iterable[tuple[str, str]]) -> bool:
@@ -139,7 +138,7 @@ def identity(data: bytes, given: Given) -> str:
     return hashlib.sha256(data + b"\0" + given.identity()).hexdigest()
 
 
-def file_source(location: str, name: str, manifests: Manifests) -> SourceFile | Unreadable:
+def file_source(location: str, name: str, around: Surroundings) -> SourceFile | Unreadable:
     """An article file, with its manifest row or else its sidecar's metadata."""
     try:
         source = read_source_file(Path(location), name)
@@ -148,37 +147,22 @@ def file_source(location: str, name: str, manifests: Manifests) -> SourceFile | 
             str(error) if isinstance(error, RejectedFile) else f"cannot read file: {error.strerror}"
         )
         return Unreadable(name, reason)
-    given = manifests.given_for(location, levels=len(PurePosixPath(name).parts) - 1)
+    absolute = os.path.abspath(location)
+    given = around.manifest_row(absolute, levels=len(PurePosixPath(name).parts) - 1)
     if given is None:
-        given = sidecar_of(location)
+        given = around.sidecar(absolute)
     if given is None:
         return source
     return replace(source, sha256=identity(source.data, given), given=given)
 
 
-def sidecar_of(location: str) -> Given | None:
-    """NAME.json beside NAME.html or NAME.txt, if there is one."""
-    folder, filename = os.path.split(os.path.abspath(location))
-    sidecar = os.path.splitext(filename)[0] + SIDECAR_SUFFIX
-    if sidecar not in folder_names(folder):
-        return None
-    return read_sidecar(Path(folder, sidecar))
-
-
-@lru_cache(maxsize=256)
-def folder_names(folder: str) -> frozenset[str]:
-    """The names in a folder, listed once for all its files (a stat per file would cost more)."""
-    try:
-        return frozenset(os.listdir(folder))
-    except OSError:
-        return frozenset()
-
-
-class Manifests:
-    """The manifests that apply to the files being loaded: the one named with --manifest, and
-    each folder's manifest.csv, read once, for the files under that folder."""
+class Surroundings:
+    """What surrounds the files being loaded and speaks of them: the manifest named with
+    --manifest, each folder's manifest.csv (for the files under that folder) and sidecars. Each
+    folder is listed once, for all its files: a look for a sidecar per file would cost a stat."""
 
     def __init__(self, named: Path | None) -> None:
+        self.listings: dict[str, frozenset[str]] = {}
         self.by_folder: dict[str, dict[str, Given]] = {}
         self.problems: list[Unreadable] = []
         self.named = self._read(named) if named is not None else None
@@ -188,17 +172,24 @@ class Manifests:
         self.problems += [Unreadable(f"{path}#{row.number}", row.reason) for row in bad]
         return os.path.dirname(os.path.abspath(path)), entries
 
-    def given_for(self, location: str, levels: int) -> Given | None:
-        """The row for the file at `location`: of --manifest, else of a manifest.csv in its
+    def names_in(self, folder: str) -> frozenset[str]:
+        if folder not in self.listings:
+            try:
+                self.listings[folder] = frozenset(os.listdir(folder))
+            except OSError:
+                self.listings[folder] = frozenset()
+        return self.listings[folder]
+
+    def manifest_row(self, absolute: str, levels: int) -> Given | None:
+        """The row for the file at `absolute`: of --manifest, else of a manifest.csv in its
         folder or in one of the `levels` folders above it, up to the folder the user named."""
-        absolute = os.path.abspath(location)
         if self.named is not None:
             found = _row_for(absolute, *self.named)
             if found is not None:
                 return found
         folder = os.path.dirname(absolute)
         for _ in range(max(1, levels)):
-            if MANIFEST_NAME in folder_names(folder):
+            if MANIFEST_NAME in self.names_in(folder):
                 if folder not in self.by_folder:
                     self.by_folder[folder] = self._read(Path(folder, MANIFEST_NAME))[1]
                 found = _row_for(absolute, folder, self.by_folder[folder])
@@ -206,6 +197,14 @@ class Manifests:
                     return found
             folder = os.path.dirname(folder)
         return None
+
+    def sidecar(self, absolute: str) -> Given | None:
+        """NAME.json beside NAME.html or NAME.txt, if there is one."""
+        folder, filename = os.path.split(absolute)
+        sidecar = os.path.splitext(filename)[0] + SIDECAR_SUFFIX
+        if sidecar not in self.names_in(folder):
+            return None
+        return read_sidecar(Path(folder, sidecar))
 
     def take_problems(self) -> list[Unreadable]:
         problems, self.problems = self.problems, []

@@ -469,3 +469,13 @@ def test_pingan_refresh_with_a_later_manifest_dates_documents_whose_files_are_go
     assert dated == [("crawl/0.txt", dt.date(2014, 3, 2), "manifest")]
     assert undated_claims_of(engine, "crawl/0.txt") == 0
     engine.dispose()
+
+
+def test_a_sidecar_written_after_a_load_dates_its_file_at_the_next_load(engine, tmp_path):
+    (tmp_path / "a.txt").write_text(seed_text(UNDATED_SEED), encoding="utf-8")
+    load(engine, tmp_path / "a.txt")
+    (tmp_path / "a.json").write_text(json.dumps({"date": "2014-03-02"}), encoding="utf-8")
+    assert load(engine, tmp_path / "a.txt").loaded == 1
+    with engine.connect() as connection:
+        [row] = connection.execute(select(Document.published_on, Document.date_source)).all()
+    assert tuple(row) == (dt.date(2014, 3, 2), "sidecar")
