@@ -20,6 +20,40 @@ def test_the_seeds_hold_no_false_conflict(seeded_engine):
     assert rows == []
 
 
+# An undated article restating one figure three times: rounded (3500余), exactly, and wrongly.
+RESTATED = """酒泉市平安建设工作综述
+今年以来，酒泉市共有专职网格员3500余名，覆盖城乡。
+今年以来，酒泉市共有专职网格员3560名，每天走访群众。
+今年以来，酒泉市共有专职网格员4200名，排查矛盾纠纷。
+"""
+
+
+def test_a_rounded_restatement_is_no_conflict_and_a_wrong_one_is(engine, tmp_path):
+    (tmp_path / "restated.txt").write_text(RESTATED, encoding="utf-8")
+    load_files(engine, [tmp_path / "restated.txt"])
+    rows = view_rows(engine, "SELECT value_a, value_b FROM claim_conflicts")
+    assert sorted((r["value_a"], r["value_b"]) for r in rows) == [(3500, 4200), (3560, 4200)]
+
+
+# A city's figure beside the national and provincial ones it is compared with.
+CITED_ELSEWHERE = """酒泉市平安建设工作综述
+今年以来，全市刑事案件发案数同比下降12%，全国刑事案件发案数同比下降5%，全省刑事案件发案数同比下降7%。
+"""
+
+
+def test_figures_cited_for_another_place_are_left_out_of_comparisons(engine, tmp_path):
+    (tmp_path / "cited.txt").write_text(CITED_ELSEWHERE, encoding="utf-8")
+    load_files(engine, [tmp_path / "cited.txt"])
+    facts = view_rows(engine, "SELECT change_pct, place_level FROM indicator_facts")
+    assert {(f["change_pct"], f["place_level"]) for f in facts} >= {
+        (-5, "national"),
+        (-7, "province"),
+    }
+    compared = view_rows(engine, "SELECT city, scope, change_pct FROM metric_comparison")
+    assert [(r["city"], r["scope"], r["change_pct"]) for r in compared] == [("酒泉市", None, -12)]
+    assert view_rows(engine, "SELECT * FROM claim_conflicts") == []
+
+
 def test_added_cameras_are_not_lined_up_with_totals(seeded_engine):
     rows = view_rows(
         seeded_engine,
