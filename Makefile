@@ -1,11 +1,12 @@
-# The two set-up commands: `make run` (install, migrate, load seeds/, serve) and `make test`.
+# The two set-up commands: `make run` (install, migrate, load seeds/, serve) and `make test`;
+# `make test-fast` leaves out the slow, browser and PostgreSQL tests (pyproject.toml's markers).
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DB ?= db/pingan.sqlite
 PORT ?= 8001
 
-.PHONY: run test install lint bench clean
+.PHONY: run test test-fast install lint bench clean
 
 run: $(VENV)/.installed
 	$(BIN)/pingan init --db $(DB)
@@ -15,6 +16,10 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -m "not slow and not browser and not postgres"
 
 install: $(VENV)/.installed
 

@@ -20,6 +20,8 @@ from etl import db
 from etl.ingest import ingest
 from etl.places import locate_article
 
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parent.parent
 MAKE_CORPUS = ROOT / "bench" / "make_corpus.py"
 RUN = ROOT / "bench" / "run.py"

@@ -26,6 +26,8 @@ from tests.browser import PINGAN, served_site
 from tests.conftest import SEEDS
 from tests.test_crash_safety import content_rows, table_digests
 
+pytestmark = pytest.mark.slow
+
 SIMULTANEOUS_LOADS = 3
 VERSIONS = 3  # copies of each seed: documents enough for a load that takes a while
 # What a reader asks while the load runs: pages, JSON, search, views, the dashboard.

@@ -29,6 +29,8 @@ from etl.models import Base
 from tests.browser import PINGAN
 from tests.conftest import SEEDS
 
+pytestmark = pytest.mark.slow
+
 TRIALS = 10
 ATTEMPTS = 5  # moments drawn for one trial's kill, should the load end before one comes
 SEED = 20240611

@@ -22,6 +22,8 @@ import pytest
 from tests.browser import PINGAN
 from tests.conftest import SEEDS
 
+pytestmark = pytest.mark.slow
+
 ARTICLE = (SEEDS / "002_4d1602843caf5288.txt").read_text(encoding="utf-8").strip()
 ARTICLE_TITLE = "贵阳:治标治本施综合之策 同心同力建平安之城"
 MARKUP_TITLE = '<img src=x onerror="window.__pwned=1">平安建设'

@@ -14,6 +14,8 @@ from etl.read import SourceFile, find_article_files
 from etl.views import refresh_materialised
 from tests.conftest import SEEDS
 
+pytestmark = pytest.mark.slow
+
 
 def count(engine, model) -> int:
     with engine.connect() as connection:

@@ -9,6 +9,8 @@ from etl.cli import cli
 from etl.transfer import copy_rows
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 REVISIONS = [s.revision for s in reversed(list(db.script_directory().walk_revisions()))]
 
 

@@ -11,11 +11,14 @@ import datetime as dt
 import math
 from collections.abc import Iterator
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from etl.indicators import Indicator, extract_indicators
 from etl.normalise import FULLWIDTH_TO_ASCII, fullwidth_to_ascii, normalise_text
+
+pytestmark = pytest.mark.slow
 
 # The pieces of "今年前10月,全市刑事案件同比下降21.22%,破获近3500余起" and their troublemakers:
 # full-width digits, ranges, Chinese numerals, per mille, stray marks, pinyin.
