@@ -23,9 +23,9 @@ from pathlib import Path
 
 from sqlalchemy import Column, Connection, Index, MetaData, Table, bindparam, inspect, text
 
-from etl.db import MIGRATIONS_DIR, ROOT
+from etl.db import MIGRATIONS_DIR, SQL_DIR
 
-VIEWS_DIR = ROOT / "sql" / "views"
+VIEWS_DIR = SQL_DIR / "views"
 SNAPSHOTS_DIR = MIGRATIONS_DIR / "views"
 
 
