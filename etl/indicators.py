@@ -142,6 +142,7 @@ class _Grammar:
     respectively: re.Pattern[str]
     list_separator: re.Pattern[str]
     year_range: re.Pattern[str]
+    title_after: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -249,6 +250,7 @@ def _grammar() -> _Grammar:
         respectively=re.compile(rules["respectively"]),
         list_separator=re.compile(f"(?:{rules['list_separator']})"),
         year_range=re.compile(rules["year_range"]),
+        title_after=re.compile(rules["title_after"]),
     )
 
 
@@ -636,6 +638,10 @@ def _read(
         # 电诈案件301起,...;损失2023万元: the loss is read with the sentence's topic.
         topic = previous.subject
         metric = catalogue.match(topic + subject.context, kind, unit, after=len(topic))
+    if metric is None and kind == "count" and subject.end is not None:
+        # 86个村(社区)创建为“民主法治示范村(社区)”: the places counted, by the title they won.
+        title = grammar.title_after.match(text, subject.end)
+        metric = catalogue.match(title["title"], kind, unit) if title else None
     text_subject = subject.text
     inherits = previous is not None and (kind == "change" or previous.number.unit == number.unit)
     measure = _measure(text, number, kind, metric, sentence_start, grammar)
