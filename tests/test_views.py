@@ -371,6 +371,7 @@ def test_views_read_through_sqlalchemy_as_a_bi_tool_would(contradicted_engine, n
     "name, key",
     [
         ("metric_comparison", ["indicator_id"]),
+        ("metric_family_comparison", ["family_metric", "indicator_id"]),
         ("city_scorecard", ["city"]),
         ("claim_conflicts", ["indicator_id_a", "indicator_id_b"]),
         ("comparable_claims", ["indicator_id"]),
