@@ -46,11 +46,19 @@ from weakref import WeakKeyDictionary
 from datasette import hookimpl
 from datasette.facets import ColumnFacet
 from datasette.plugins import pm
-from datasette.utils import tilde_decode, to_css_class
+from datasette.utils import tilde_decode, tilde_encode, to_css_class
 from datasette.utils.asgi import Response
 from markupsafe import Markup, escape
 
-from etl.pages import marked, search_page
+from etl.pages import (
+    city_page,
+    claim_page,
+    compare_index,
+    compare_metric,
+    marked,
+    readable_number,
+    search_page,
+)
 from etl.search import MARK_START, match_expression, register_search_functions
 
 SEARCHED_TABLE = "paragraphs"
@@ -116,6 +124,7 @@ def prepare_connection(conn) -> None:
 def prepare_jinja2_environment(env) -> None:
     env.filters["table_rows"] = table_rows
     env.filters["marked"] = marked
+    env.filters["tilde_encode"] = tilde_encode  # a city in a path, as Datasette routes it
 
 
 # Tables and views that are the machinery, not the data: materialised views' queries, the
@@ -137,7 +146,13 @@ def permission_allowed(action, resource):
 
 @hookimpl
 def register_routes(datasette):
-    return [(r"^/search$", search_page)]
+    return [
+        (r"^/search$", search_page),
+        (r"^/compare$", compare_index),
+        (r"^/compare/(?P<metric>[^/.]+)(\.(?P<format>csv|json))?$", compare_metric),
+        (r"^/city/(?P<city>[^/]+)$", city_page),
+        (r"^/claim/(?P<id>\d+)$", claim_page),
+    ]
 
 
 def table_rows(display_rows: list[list[dict]]) -> Markup:
@@ -160,12 +175,12 @@ def table_rows(display_rows: list[list[dict]]) -> Markup:
 
 
 # An id column links to its row page wherever Datasette does not (tables get that from their
-# foreign keys): indicator rows lead to their paragraph and document. On a row page the link is
-# labelled with the title or the paragraph's first words.
+# foreign keys): indicator rows lead to their paragraph and document, and a claim (indicator_id)
+# to its sentence page. On a row page the link is labelled with the title or the paragraph's
+# first words.
 ID_COLUMN_TABLES = {
     "document_id": "documents",
     "paragraph_id": "paragraphs",
-    "indicator_id": "indicators",
 }
 ID_COLUMN = re.compile(r"^(document_id|paragraph_id|indicator_id)(_a|_b)?$")
 LABELS = {
@@ -193,18 +208,14 @@ def render_cell(value, column, table, database, datasette):
         return metric_link(datasette, database, value)
     id_column = ID_COLUMN.match(column)
     if id_column and isinstance(value, int):
+        if id_column[1] == "indicator_id":  # a claim: its sentence page
+            return Markup(f'<a href="{escape(datasette.urls.path(f"/claim/{value}"))}">{value}</a>')
         target = ID_COLUMN_TABLES[id_column[1]]
         url = datasette.urls.row(database, target, value)
         if target in LABELS and on_row_page():
             return labelled_link(datasette, database, target, value, url)
         return Markup(f'<a href="{escape(url)}">{value}</a>')
     return None
-
-
-def readable_number(value: float) -> str:
-    """3315.0 as 3,315 and 205000.0 as 205,000; 21.22 stays 21.22 (12 significant digits hide
-    binary fractions such as 0.30000000000000004)."""
-    return format(value, ",.12g")
 
 
 async def labelled_link(datasette, database: str, table: str, value: int, url: str) -> Markup:

@@ -1,4 +1,5 @@
-"""The pages a reader starts from, served by the Datasette plugin (`register_routes`): `/search`.
+"""The pages a reader starts from, served by the Datasette plugin (`register_routes`): `/search`,
+`/compare`, `/compare/<metric>`, `/city/<city>` and `/claim/<indicator id>`.
 
 Each handler runs its SQL through Datasette (its time limit and read-only connections hold) and
 renders a template of `db/templates/`, so the site stays one Datasette with its own look.
@@ -6,12 +7,19 @@ renders a template of `db/templates/`, so the site stays one Datasette with its 
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+from functools import cache
 from urllib.parse import urlencode
 
 from datasette.database import QueryInterrupted
-from datasette.utils.asgi import Response
+from datasette.utils import tilde_decode, tilde_encode
+from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
+from etl.rules_data import load_yaml
 from etl.search import MARK_END, MARK_START, NARROWING_PARAMETERS, search_sql, searched_forms
 
 SEARCH_PAGE_ROWS = 100
@@ -82,4 +90,316 @@ async def search_page(datasette, request) -> Response:
         },
     }
     html = await datasette.render_template("search.html", context, request=request)
+    return Response.html(html)
+
+
+def readable_number(value: float | int) -> str:
+    """3315.0 as 3,315 and 205000.0 as 205,000; 21.22 stays 21.22 (12 significant digits hide
+    binary fractions such as 0.30000000000000004)."""
+    return format(value, ",.12g")
+
+
+@cache
+def approximation_places() -> dict[str, str]:
+    """Where each approximation word stands, from the extractor's rules: 近 before the number,
+    余 between it and the unit, 以上 after the unit."""
+    rules = load_yaml("indicator_patterns.yaml")
+    return {
+        **dict.fromkeys(rules["approx_prefixes"], "before"),
+        **dict.fromkeys(rules["approx_infixes"], "between"),
+        **dict.fromkeys(rules["approx_suffixes"], "after"),
+    }
+
+
+def figure(row: dict) -> str:
+    """A claim's level as a reader writes it: 近205,000个, 3,500余名, 98.5%以上; an empty string
+    for a change."""
+    if row.get("kind") == "change" or row.get("value") is None:
+        return ""
+    approx, unit = row.get("approx") or "", row.get("unit") or ""
+    place = approximation_places().get(approx, "before")
+    number = readable_number(row["value"])
+    if place == "between":
+        return f"{number}{approx}{unit}"
+    if place == "after":
+        return f"{number}{unit}{approx}"
+    return f"{approx}{number}{unit}"
+
+
+def change(row: dict) -> str:
+    """A claim's change with its basis: -12.67% 比2020年, +3.5个百分点 同比."""
+    if row.get("change_pct") is not None:
+        amount = f"{row['change_pct']:+,.12g}%"
+    elif row.get("change_pp") is not None:
+        amount = f"{row['change_pp']:+,.12g}个百分点"
+    else:
+        return ""
+    return f"{amount} {row.get('basis') or ''}".strip()
+
+
+SENTENCE_END = re.compile(r"[。！？!?\n]")
+
+
+def sentence_bounds(paragraph: str, start: int, end: int) -> tuple[int, int]:
+    """Where the sentence of a paragraph that holds the stretch [start, end) begins and ends: a
+    claim's quote is a fragment (比2020年下降12.67%), and a reader cites the whole sentence."""
+    before = [m.end() for m in SENTENCE_END.finditer(paragraph, 0, max(start, 0))]
+    after = SENTENCE_END.search(paragraph, max(end, 0))
+    return (before[-1] if before else 0), (after.end() if after else len(paragraph))
+
+
+def with_claim_marked(paragraph: str, start: int, end: int) -> Markup:
+    """The paragraph, escaped, the claim's words inside `<mark class="claim">`."""
+    return Markup('{}<mark class="claim">{}</mark>{}').format(
+        paragraph[:start], paragraph[start:end], paragraph[end:]
+    )
+
+
+METRICS_SQL = """
+select code, name_zh, name_en, family, parent, kind, unit, description, city_count,
+  document_count, indicator_count
+from metrics order by family, code
+"""
+# A metric's figures, city by city, with what a download needs: the paragraph (for the whole
+# sentence), the claim's offsets in it, and the document's source.
+COMPARISON_SQL = """
+select m.*, i.start_offset, i.end_offset, p.text as paragraph, d.source
+from metric_comparison as m
+  join indicators as i on i.id = m.indicator_id
+  join paragraphs as p on p.id = m.paragraph_id
+  join documents as d on d.id = m.document_id
+where m.{column} = :key
+order by m.measure, m.period_resolved desc, m.kind = 'change', m.value desc, m.city
+"""
+# The columns of a comparison's download: what a reader needs to cite each figure.
+DOWNLOAD_COLUMNS = (
+    "metric", "metric_name_zh", "city", "scope", "measure", "value", "approx", "unit",
+    "change_pct", "change_pp", "basis", "period_label", "period_start", "period_end", "is_target",
+    "sentence", "quote", "title", "published_on", "source", "document_id", "indicator_id",
+)  # fmt: skip
+
+
+async def metric_catalogue(database) -> list[dict]:
+    return [dict(row) for row in await database.execute(METRICS_SQL)]
+
+
+def ordered_by_family(metrics: list[dict]) -> dict[str, list[dict]]:
+    """Each family's metrics, every parent followed by its sub-types (indented by `depth`)."""
+    children: dict[str | None, list[dict]] = {}
+    codes = {metric["code"] for metric in metrics}
+    for metric in metrics:
+        parent = metric["parent"] if metric["parent"] in codes else None
+        children.setdefault(parent, []).append(metric)
+    families: dict[str, list[dict]] = {}
+
+    def visit(metric: dict, depth: int) -> None:
+        families.setdefault(metric["family"], []).append({**metric, "depth": depth})
+        for child in children.get(metric["code"], []):
+            visit(child, depth + 1)
+
+    for metric in children.get(None, []):
+        visit(metric, 0)
+    return families
+
+
+def matches(metric: dict, typed: str) -> bool:
+    folded = typed.casefold()
+    return any(folded in (metric[key] or "").casefold() for key in ("code", "name_zh", "name_en"))
+
+
+async def compare_index(datasette, request) -> Response:
+    """Every metric by family, with how many cities and documents report it; `q` narrows the
+    list by Chinese or English name, and a name given whole goes straight to its comparison."""
+    database = await corpus_database(datasette)
+    metrics = await metric_catalogue(database)
+    typed = request.args.get("q", "").strip()
+    if typed:
+        exact = [m for m in metrics if typed.casefold() in (m["code"], m["name_zh"],
+                 (m["name_en"] or "").casefold())]  # fmt: skip
+        if len(exact) == 1:
+            return Response.redirect(datasette.urls.path(f"/compare/{exact[0]['code']}"))
+        metrics = [metric for metric in metrics if matches(metric, typed)]
+    context = {
+        "database": database.name,
+        "typed": typed,
+        "families": ordered_by_family(metrics),
+        "names": sorted({m["name_zh"] for m in await metric_catalogue(database)}),
+    }
+    html = await datasette.render_template("compare.html", context, request=request)
+    return Response.html(html)
+
+
+def comparison_row(row: dict) -> dict:
+    """A row of metric_comparison as a reader reads it, and as a download carries it."""
+    start, end = row["start_offset"] or 0, row["end_offset"] or 0
+    first, last = sentence_bounds(row["paragraph"], start, end)
+    sentence = row["paragraph"][first:last]
+    return {
+        **row,
+        "figure": figure(row),
+        "change": change(row),
+        "sentence": sentence.strip(),
+        "sentence_marked": with_claim_marked(sentence, start - first, end - first),
+    }
+
+
+def bar_charts(rows: list[dict]) -> dict[str, list[dict]]:
+    """Bars for a measure's levels and for its changes, each chart's widths a percentage of its
+    largest magnitude: the chart is HTML and needs no script."""
+    charts = {}
+    for title, key, shown in (("level", "value", "figure"), ("change (%)", "change_pct", "change")):
+        charted = [row for row in rows if row[shown] and row[key] is not None]
+        largest = max((abs(row[key]) for row in charted), default=0) or 1
+        charts[title] = [
+            {
+                "label": row["city"] + (f" {row['scope']}" if row["scope"] else ""),
+                "period": row["period_label"],
+                "width": round(100 * abs(row[key]) / largest, 1),
+                "negative": row[key] < 0,
+                "text": row[shown],
+                "indicator_id": row["indicator_id"],
+            }
+            for row in charted
+        ]
+    return {title: bars for title, bars in charts.items() if bars}
+
+
+async def compare_metric(datasette, request) -> Response:
+    """One metric: a chart and a table of every city's figures, each linked to its sentence; the
+    same rows as CSV (with a byte-order mark, for Excel and WPS) or JSON."""
+    database = await corpus_database(datasette)
+    code = tilde_decode(request.url_vars["metric"])
+    catalogue = {metric["code"]: metric for metric in await metric_catalogue(database)}
+    metric = catalogue.get(code)
+    if metric is None:
+        raise NotFound(f"No metric {code}: see /compare for the list")
+    result = await database.execute(COMPARISON_SQL.format(column="metric"), {"key": code})
+    rows = [comparison_row(dict(row)) for row in result.rows]
+    download = request.url_vars.get("format")
+    if download:
+        return downloaded(rows, f"{code}.{download}", download)
+    measures: dict[str, list[dict]] = {}
+    for row in rows:
+        measures.setdefault(row["measure"] or "", []).append(row)
+    family = [other for other in catalogue.values() if other["family"] == metric["family"]]
+    context = {
+        "database": database.name,
+        "metric": metric,
+        "measures": {m: {"rows": r, "charts": bar_charts(r)} for m, r in measures.items()},
+        "family": ordered_by_family(family).get(metric["family"], []),
+        "downloads": {
+            "CSV": datasette.urls.path(f"/compare/{code}.csv"),
+            "JSON": datasette.urls.path(f"/compare/{code}.json"),
+        },
+    }
+    html = await datasette.render_template("compare_metric.html", context, request=request)
+    return Response.html(html)
+
+
+def downloaded(rows: list[dict], filename: str, download: str) -> Response:
+    """The rows as the reader saw them, with the whole sentence, title and date of each."""
+    records = [{column: row.get(column) for column in DOWNLOAD_COLUMNS} for row in rows]
+    disposition = {"content-disposition": f'attachment; filename="{filename}"'}
+    if download == "json":
+        body = json.dumps(records, ensure_ascii=False, indent=2)
+        return Response(body, content_type="application/json; charset=utf-8", headers=disposition)
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel and WPS read UTF-8 only with a byte-order mark
+    writer = csv.DictWriter(out, DOWNLOAD_COLUMNS)
+    writer.writeheader()
+    writer.writerows(records)
+    return Response(out.getvalue(), content_type="text/csv; charset=utf-8", headers=disposition)
+
+
+CITY_SQL = """
+select d.report_city as city, d.province, p.name as place, p.level, p.latitude, p.longitude
+from documents as d left join places as p on p.code = d.place_code
+where d.report_city = :city limit 1
+"""
+CITY_DOCUMENTS_SQL = """
+select id, title, published_on, source, indicator_count from documents
+where report_city = :city order by published_on desc, id desc
+"""
+
+
+async def city_page(datasette, request) -> Response:
+    """One city: every figure its documents claim (the latest for each period), by family, each
+    linked to its sentence; its documents; its place on the map."""
+    database = await corpus_database(datasette)
+    name = tilde_decode(request.url_vars["city"])  # Datasette routes the tilde-encoded path
+    found = (await database.execute(CITY_SQL, {"city": name})).first()
+    if found is None:
+        longer = (await database.execute(CITY_SQL, {"city": name + "市"})).first()
+        if longer is not None:
+            return Response.redirect(datasette.urls.path(f"/city/{tilde_encode(longer['city'])}"))
+        raise NotFound(f"No document is about a city called {name}")
+    catalogue = {metric["code"]: metric for metric in await metric_catalogue(database)}
+    result = await database.execute(COMPARISON_SQL.format(column="city"), {"key": name})
+    families: dict[str, dict[str, list[dict]]] = {}
+    for row in sorted((comparison_row(dict(row)) for row in result.rows), key=by_metric):
+        family = catalogue.get(row["metric"], {}).get("family", "other")
+        families.setdefault(family, {}).setdefault(row["metric"], []).append(row)
+    documents = await database.execute(CITY_DOCUMENTS_SQL, {"city": name})
+    context = {
+        "database": database.name,
+        "city": dict(found),
+        "families": families,
+        "metrics": catalogue,
+        "documents": documents.rows,
+        "map_url": datasette.urls.table(database.name, "place_map")
+        + "?"
+        + urlencode({"city": name}),
+    }
+    html = await datasette.render_template("city.html", context, request=request)
+    return Response.html(html)
+
+
+def by_metric(row: dict) -> tuple:
+    """A city's figures metric by metric, the dated ones first, the latest period first."""
+    return (
+        row["metric"],
+        -(row["period_resolved"] or 0),
+        row["period_end"] or "",
+        row["kind"] == "change",
+    )
+
+
+CLAIM_SQL = """
+select i.*, p.text as paragraph, p.position as paragraph_position, d.title, d.published_on,
+  d.source, d.report_city as city, m.name_zh as metric_name_zh, m.name_en as metric_name_en
+from indicators as i
+  join paragraphs as p on p.id = i.paragraph_id
+  join documents as d on d.id = i.document_id
+  left join metrics as m on m.code = i.metric
+where i.id = :id
+"""
+PARAGRAPH_CLAIMS_SQL = """
+select i.*, m.name_zh as metric_name_zh from indicators as i
+  left join metrics as m on m.code = i.metric
+where i.paragraph_id = :paragraph_id order by i.position
+"""
+
+
+async def claim_page(datasette, request) -> Response:
+    """One claim in its paragraph: the words marked, the document's title, date and source with a
+    link to the whole document, and every other claim of the paragraph."""
+    database = await corpus_database(datasette)
+    found = (await database.execute(CLAIM_SQL, {"id": request.url_vars["id"]})).first()
+    if found is None:
+        raise NotFound("No such claim")
+    claim = dict(found)
+    others = await database.execute(PARAGRAPH_CLAIMS_SQL, {"paragraph_id": claim["paragraph_id"]})
+    context = {
+        "database": database.name,
+        "claim": {**claim, "figure": figure(claim), "change": change(claim)},
+        "paragraph": with_claim_marked(
+            claim["paragraph"], claim["start_offset"], claim["end_offset"]
+        ),
+        "others": [
+            {**dict(row), "figure": figure(dict(row)), "change": change(dict(row))}
+            for row in others.rows
+            if row["id"] != claim["id"]
+        ],
+    }
+    html = await datasette.render_template("claim.html", context, request=request)
     return Response.html(html)

@@ -7,6 +7,8 @@ and the public site has no write path and keeps its limits.
 
 from __future__ import annotations
 
+import csv
+import io
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,8 @@ from etl.load import load_files
 from etl.site import site_settings
 from tests.browser import chromium, served_site
 from tests.conftest import ROOT, SEEDS
+
+pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "test-artifacts"
 HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1">平安建设'
@@ -254,3 +258,79 @@ def test_typing_in_the_search_box_finds_every_form_ranked_and_marked(page: Page,
     assert page.locator("table.results").count() == 0
     assert "No paragraph matches in 贵阳市" in page.locator("section.content").inner_text()
     assert errors == []
+
+
+def right_edge(page: Page, selector: str) -> float:
+    box = page.locator(selector).first.bounding_box()
+    assert box is not None, selector
+    return box["x"] + box["width"]
+
+
+def metric_name(site_db: Path, code: str) -> str:
+    with sqlite3.connect(site_db) as connection:
+        row = connection.execute("SELECT name_zh FROM metrics WHERE code = ?", (code,)).fetchone()
+    return row[0]
+
+
+def test_a_reader_compares_cities_and_follows_a_figure_to_its_document(
+    page: Page, site: str, site_db: Path
+) -> None:
+    """Choose a metric by its Chinese name, read the cities' figures (the value column on the
+    first screen), click a row through to its sentence and on to the whole document."""
+    errors = unexpected_errors(page)
+    page.goto(site + "/compare", wait_until="networkidle")
+    screenshot(page, "compare")
+    name = metric_name(site_db, "criminal_cases")
+    page.fill("input#q", name)
+    with page.expect_navigation(wait_until="networkidle"):
+        page.press("input#q", "Enter")
+    assert urlsplit(page.url).path == "/compare/criminal_cases"
+    assert page.locator("h1").inner_text().startswith(name)
+    rows = page.locator("table.comparison tbody tr")
+    assert rows.count() >= 3
+    assert right_edge(page, "table.comparison th:has-text('Value')") <= VIEWPORT["width"]
+    assert page.locator(".bars .bar").count() >= 3
+    screenshot(page, "compare_metric")
+
+    sentence = rows.first.locator("td.sentence")
+    quote = sentence.locator("mark").inner_text()
+    with page.expect_navigation(wait_until="networkidle"):
+        sentence.locator("a:has-text('sentence')").click()
+    assert urlsplit(page.url).path.startswith("/claim/")
+    assert page.locator("blockquote.paragraph mark.claim").inner_text() == quote
+    screenshot(page, "claim")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("a:has-text('the whole document')")
+    assert urlsplit(page.url).path.startswith("/pingan/documents/")
+    assert quote in page.locator("table.rows-and-columns").inner_text()
+    assert errors == []
+
+
+def test_a_reader_opens_a_city_from_a_comparison(page: Page, site: str) -> None:
+    errors = unexpected_errors(page)
+    page.goto(site + "/compare/criminal_cases", wait_until="networkidle")
+    city = page.locator("table.comparison tbody tr td a").first
+    name = city.inner_text()
+    with page.expect_navigation(wait_until="networkidle"):
+        city.click()
+    assert page.locator("h1").inner_text().startswith(name)
+    figures = page.locator("table.figures tbody tr")
+    assert figures.count() >= 3
+    assert right_edge(page, "table.figures th:has-text('Value')") <= VIEWPORT["width"]
+    assert page.locator("table.documents tbody tr").count() >= 1
+    screenshot(page, "city")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.click("a:has-text('Search its reports')")
+    assert page.locator("select#city").input_value() == name
+    assert errors == []
+
+
+def test_a_comparison_downloads_whole_sentences_that_excel_reads(site: str) -> None:
+    csv_response = httpx.get(f"{site}/compare/criminal_cases.csv")
+    shown = httpx.get(f"{site}/compare/criminal_cases.json").json()
+    assert csv_response.status_code == 200 and csv_response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.DictReader(io.StringIO(csv_response.content.decode("utf-8-sig"))))
+    assert len(rows) == len(shown) >= 3
+    for row in rows:
+        assert row["quote"] in row["sentence"] and len(row["sentence"]) > len(row["quote"])
+        assert row["title"] and row["city"] and row["indicator_id"]
