@@ -279,7 +279,14 @@ def test_a_document_the_database_refuses_fails_alone_and_its_batch_still_loads(e
     assert count(engine, Paragraph) > 0
 
 
-MATERIALISED = ("comparable_claims", "metric_comparison", "city_scorecard", "claim_conflicts")
+MATERIALISED = (
+    "comparable_claims",
+    "metric_comparison",
+    "metric_family_comparison",
+    "city_scorecard",
+    "claim_conflicts",
+)
+METRIC_COMPARISON_CITY = 2  # metric, metric_name_zh, city, ...
 
 
 def materialised_rows(engine) -> dict[str, list[tuple]]:
@@ -318,8 +325,9 @@ def test_a_load_refills_the_comparisons_of_the_cities_it_touched_as_a_full_refil
         refresh_materialised(connection)
     assert materialised_rows(engine) == after
     assert after != before
-    assert "临夏市" in {row[3] for row in before["metric_comparison"]}
-    assert "临夏市" not in {row[3] for row in after["metric_comparison"]}
+    city = METRIC_COMPARISON_CITY
+    assert "临夏市" in {row[city] for row in before["metric_comparison"]}
+    assert "临夏市" not in {row[city] for row in after["metric_comparison"]}
 
 
 def fulltext_segments(engine) -> int:
