@@ -245,3 +245,15 @@ def test_an_indicator_row_names_its_document_paragraph_and_metric(datasette):
     assert document in page
     assert f'href="/pingan/paragraphs/{indicator["paragraph_id"]}">' in page
     assert f'href="/pingan/metrics/{indicator["metric"]}">{name.json()[0]["name_zh"]}</a>' in page
+
+
+def test_dashboard_charts_say_which_figure_they_show_and_count_in_whole_numbers():
+    """A chart that picks one figure per city names its period in the tooltip; counts of
+    cities are ticked 0, 1, 2, not 0.0, 0.1 ..."""
+    charts = site_metadata()["plugins"]["datasette-dashboards"]["overview"]["charts"].values()
+    for chart in charts:
+        encoding = chart["display"]["encoding"]
+        if "period" in chart["query"]:
+            assert "period" in [field["field"] for field in encoding["tooltip"]], chart["title"]
+        if encoding["x"]["field"] == "cities":
+            assert encoding["x"]["axis"] == {"tickMinStep": 1, "format": "d"}
