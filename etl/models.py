@@ -118,7 +118,7 @@ class Document(Base):
     keywords: Mapped[str | None] = mapped_column(Text)
     segmenter: Mapped[str | None] = mapped_column(Text)
     pipeline_version: Mapped[str | None] = mapped_column(Text)
-    # where published_on came from: record, manifest, sidecar, html, url, text, none (sql/schema.yaml)
+    # where published_on came from: record, manifest, sidecar, html, url, text or none
     date_source: Mapped[str | None] = mapped_column(Text)
     # where a collection's record or a manifest says the article came from (etl.records)
     url: Mapped[str | None] = mapped_column(Text)
