@@ -36,7 +36,8 @@ def canned_query(path: Path) -> dict:
     described = list(takewhile(bool, header[1:]))
     sql = "\n".join(line for line in lines if not line.startswith("--")).strip()
     title = re.sub(rf"^{re.escape(path.stem)}:\s*", "", header[0]) if header else path.stem
-    return {"title": title, "description": " ".join(described), "sql": sql}
+    # A reader sees the form and the rows first; the SQL is a click away ("show").
+    return {"title": title, "description": " ".join(described), "sql": sql, "hide_sql": True}
 
 
 def site_metadata(database_name: str = CONFIG_DATABASE_NAME) -> dict:

@@ -257,3 +257,9 @@ def test_dashboard_charts_say_which_figure_they_show_and_count_in_whole_numbers(
             assert "period" in [field["field"] for field in encoding["tooltip"]], chart["title"]
         if encoding["x"]["field"] == "cities":
             assert encoding["x"]["axis"] == {"tickMinStep": 1, "format": "d"}
+
+
+def test_a_canned_query_shows_its_form_and_rows_before_its_sql(datasette):
+    page = get(datasette, "/pingan/compare_metric?metric=criminal_cases").text
+    assert "FROM metric_comparison" not in page and ">show<" in page
+    assert page.count("<tr>") > 3
