@@ -398,7 +398,7 @@ def _break_pattern(breaks: str) -> re.Pattern[str]:
     return re.compile(f"[{re.escape(breaks)}]")
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)  # a paragraph asks for five kinds of break, and its lists for theirs
 def _break_ends(text: str, breaks: str) -> tuple[int, ...]:
     """Indexes just after each of `breaks` in `text`: found once, as every number of a
     paragraph asks where its clause and sentence start."""
@@ -698,6 +698,8 @@ def _area(text: str, sentence_start: int, before: int, grammar: _Grammar) -> str
     """The whole area (全国, 全省, 全市...) a figure before `before` is given for: the last one
     named in its own clause, else the nearest earlier clause of its sentence that opens with one
     (after its period)."""
+    if grammar.area_word.search(text, sentence_start, before) is None:
+        return None  # most sentences name no area
     ends = _break_ends(text, SCOPE_BREAKS)
     starts = [
         sentence_start,
@@ -744,7 +746,7 @@ def _bind_respectively(
     while i < len(rows):
         start = spans[i][0]
         clause_start = _last_break(text, start, SCOPE_BREAKS)
-        cue = [m for m in grammar.respectively.finditer(text, clause_start, start)]
+        cue = list(grammar.respectively.finditer(text, clause_start, start))
         run = [i]
         while run[-1] + 1 < len(rows) and grammar.list_separator.fullmatch(
             text, spans[run[-1]][1], spans[run[-1] + 1][0]
