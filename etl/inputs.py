@@ -13,7 +13,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sqlalchemy import Engine, select, update
 
@@ -76,7 +76,7 @@ def read_inputs(
     for location, name in files:
         if is_warc(name) or is_export(name):
             yield from container_sources(Path(location), name, options)
-        elif PurePosixPath(name).name.lower() != MANIFEST_NAME:  # a manifest is read for the
+        elif name.rsplit("/", 1)[-1].lower() != MANIFEST_NAME:  # a manifest is read for the
             found = file_source(location, name, around)  # files it names
             yield found
             options.progress.finish(len(found.data) if isinstance(found, SourceFile) else 0)
@@ -148,7 +148,8 @@ def file_source(location: str, name: str, around: Surroundings) -> SourceFile | 
         )
         return Unreadable(name, reason)
     absolute = os.path.abspath(location)
-    given = around.manifest_row(absolute, levels=len(PurePosixPath(name).parts) - 1)
+    # the folders up to the one named: as many as the name has ('/'-separated, etl.read)
+    given = around.manifest_row(absolute, levels=name.count("/"))
     if given is None:
         given = around.sidecar(absolute)
     if given is None:
