@@ -143,6 +143,7 @@ class _Grammar:
     list_separator: re.Pattern[str]
     year_range: re.Pattern[str]
     title_after: re.Pattern[str]
+    earlier_state: re.Pattern[str]
 
 
 @dataclass(frozen=True)
@@ -251,6 +252,7 @@ def _grammar() -> _Grammar:
         list_separator=re.compile(f"(?:{rules['list_separator']})"),
         year_range=re.compile(rules["year_range"]),
         title_after=re.compile(rules["title_after"]),
+        earlier_state=re.compile(rules["earlier_state"]),
     )
 
 
@@ -819,6 +821,9 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
         if periods is None:
             periods = find_periods(text, published_on)
         period = _period(periods, sentence_start, number.start)
+        earlier = grammar.earlier_state.search(text, max(0, number.start - 8), number.start)
+        if earlier is not None:  # 由原来的48%: a state before the sentence's period
+            period = Period(earlier["when"], earlier.start(), earlier.end(), None, None)
         is_target = grammar.target.search(text, sentence_start, number.start) is not None
         area = _area(text, sentence_start, number.start, grammar)
         if grammar.area_levels.get(area or "") in OWN_AREA_LEVELS:
