@@ -520,17 +520,22 @@ TEXT_FILE = {"encoding": "utf-8", "newline": ""}
 @cli.command()
 @db_option
 @click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--errors", is_flag=True, help="List the missed and spurious rows.")
+@click.option(
+    "--errors",
+    is_flag=True,
+    help="List the missed and spurious rows, unmapped claims and false pairs.",
+)
 def evaluate(db_arg: str | None, gold: Path, errors: bool) -> None:
     """Score the indicators in the database against a hand-built GOLD.csv.
 
     GOLD names each row's document by its file name (column `document`); load those files first.
-    Prints recall, precision, and subject and metric agreement, overall and per kind.
+    Prints recall, precision, and subject and metric agreement, overall and per kind; with a
+    `concept` column, also pair precision, pair recall and coverage of the metric codes.
     """
     from sqlalchemy import select
 
     from etl.evaluate import evaluate as score
-    from etl.evaluate import format_scores, read_gold
+    from etl.evaluate import format_errors, format_scores, read_gold
     from etl.models import Document, Indicator
 
     query = select(Document.path.label("document_path"), *Indicator.__table__.c).join(Document)
@@ -540,8 +545,4 @@ def evaluate(db_arg: str | None, gold: Path, errors: bool) -> None:
     scores = score(read_gold(gold), predicted)
     click.echo(format_scores(scores))
     if errors:
-        for label, missed in (("missed", scores.missed), ("spurious", scores.spurious)):
-            for row in missed:
-                click.echo(
-                    f"{label}: {row['document']} {row['kind']} {row['value']} | {row['quote']}"
-                )
+        click.echo(format_errors(scores))

@@ -91,6 +91,21 @@ def test_evaluate_scores_the_loaded_seeds_against_the_gold(run, seeded_db_path):
         float, re.search(r"recall ([\d.]+)  precision ([\d.]+)", result.output).groups()
     )
     assert recall >= 0.95 and precision >= 0.95
+    # Like with like: the targets for the metric codes, from the gold's concepts.
+    pair_precision, pair_recall, coverage = map(
+        float,
+        re.search(
+            r"pair precision ([\d.]+) .*pair recall ([\d.]+) .*coverage ([\d.]+)", result.output
+        ).groups(),
+    )
+    assert pair_precision >= 0.9 and pair_recall >= 0.7 and coverage >= 0.85, result.output
+
+
+def test_evaluate_lists_unmapped_claims_among_its_errors(run, seeded_db_path):
+    gold = SEEDS.parent / "bench" / "gold" / "seed_indicators.csv"
+    result = run("evaluate", "--db", seeded_db_path, gold, "--errors")
+    assert result.exit_code == 0, result.output
+    assert "unmapped: 000_fbda36688ec5e78f.txt administrative_units | 27个社区" in result.output
 
 
 def test_every_option_is_in_the_readme():
