@@ -30,6 +30,8 @@ from tests.collection_inputs import (
     write_warc,
 )
 
+pytestmark = pytest.mark.slow
+
 UNDATED_SEED = 0  # 临夏市 (临夏回族自治州): no date in its text
 
 
