@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py            # quick: 2,000 documents (also `make bench`)
     .venv/bin/python bench/run.py --full     # 100,000 documents
     .venv/bin/python bench/run.py --latency-of DB.sqlite --out F.md   # served pages of a database
+    .venv/bin/python bench/run.py --collections [--full]   # exports and WARC archives (issue 22)
 
 What it measures (issue 8): the floor (jieba 0.42.1 alone segmenting all the text, with the
 project's user dictionary, just before and just after the load it is compared with);
@@ -477,12 +478,18 @@ def figures_table(r: Results) -> str:
 
 
 def loads_table(r: Results) -> str:
-    loads = [
-        ("first load", 1, r.corpus, r.first),
-        ("unchanged re-run", 1, r.corpus, r.rerun),
-        ("first load", 2, r.corpus, r.parallel),
-        ("first load, small corpus", 1, r.small_corpus, r.small),
-    ]
+    return load_runs_table(
+        [
+            ("first load", 1, r.corpus, r.first),
+            ("unchanged re-run", 1, r.corpus, r.rerun),
+            ("first load", 2, r.corpus, r.parallel),
+            ("first load, small corpus", 1, r.small_corpus, r.small),
+        ]
+    )
+
+
+def load_runs_table(loads: list[tuple[str, int, CorpusStats, CommandRun]]) -> str:
+    """One row a `pingan load` run: (what it loaded, jobs, the corpus, the run)."""
     rows = [
         (
             name,
@@ -739,9 +746,28 @@ def main() -> None:
         metavar="DATABASE",
         help="only the Datasette latency of this loaded SQLite database",
     )
-    parser.add_argument("--out", type=Path, default=RESULTS, help="results file")
+    parser.add_argument(
+        "--collections",
+        action="store_true",
+        help="only loads of collections: a JSON Lines export of the documents (and the same "
+        "documents as files), a WARC archive of a tenth as many pages",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        help="results file (bench/RESULTS.md; bench/RESULTS-collections.md with --collections)",
+    )
     parser.add_argument("--workdir", type=Path, help="keep corpora, databases and logs here")
     args = parser.parse_args()
+    if args.collections:
+        from collections_bench import COLLECTION_RESULTS, run_collections
+
+        args.out = args.out or COLLECTION_RESULTS
+        with tempfile.TemporaryDirectory(prefix="pingan-bench-") as work:
+            args.out.write_text(run_collections(args, args.workdir or Path(work)), "utf-8")
+        step(f"wrote {args.out}")
+        return
+    args.out = args.out or RESULTS
     if args.latency_of:
         args.out.write_text(latency_only(args), encoding="utf-8")
         step(f"wrote {args.out}")
