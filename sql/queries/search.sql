@@ -7,21 +7,26 @@
 -- fts_query(), search_matches() and search_snippet() are SQL functions registered by
 -- etl/search.py and the Datasette plugin: they cut the typed text with the same segmenter as
 -- paragraphs.tokens, add the forms of a metric's name, and keep the paragraphs that hold each
--- typed phrase as it was typed. The best paragraphs are chosen first and only they get a snippet:
--- a common word matches tens of thousands of paragraphs, and a snippet for each took seconds.
--- search_is_exact() says when the index alone decides (every term one Chinese word), sparing
--- search_matches() a look at each candidate's text.
-with best as (
+-- typed phrase as it was typed. search_is_exact() says when the index alone decides (every form
+-- one Chinese word), sparing search_matches() a look at each candidate's text.
+-- The candidates in the city, document or dates asked for are ranked (bm25), and only then
+-- checked by search_matches(), best first, until there are enough: a metric's forms (several
+-- words each) made checking every candidate three times as slow as ranking them. When the index
+-- decides, only the best are kept while ranking. Only the best get a snippet: a common word
+-- matches tens of thousands of paragraphs, and a snippet for each took seconds.
+with asked as (
+  select
+    search_is_exact(:q) as exact,
+    coalesce(:city, '') || coalesce(:from, '') || coalesce(:to, '')
+      || coalesce(:document_id, '') = '' as everywhere,
+    cast(coalesce(nullif(:limit, ''), 100) as integer) as wanted
+),
+ranked as (
   select paragraphs_fts.rowid as id, paragraphs_fts.rank as rank
   from paragraphs_fts
   where paragraphs_fts match fts_query(:q)
     and (
-      search_is_exact(:q)
-      or search_matches((select text from paragraphs where paragraphs.id = paragraphs_fts.rowid), :q)
-    )
-    and (
-      coalesce(:city, '') = '' and coalesce(:from, '') = '' and coalesce(:to, '') = ''
-      and coalesce(:document_id, '') = ''
+      (select everywhere from asked)
       or exists (
         select 1 from paragraphs join documents on documents.id = paragraphs.document_id
         where paragraphs.id = paragraphs_fts.rowid
@@ -32,7 +37,14 @@ with best as (
       )
     )
   order by paragraphs_fts.rank, paragraphs_fts.rowid
-  limit cast(coalesce(nullif(:limit, ''), 100) as integer)
+  limit (select case when exact then wanted else -1 end from asked)
+),
+best as (
+  select ranked.id, ranked.rank
+  from ranked
+  where (select exact from asked)
+    or search_matches((select text from paragraphs where paragraphs.id = ranked.id), :q)
+  limit (select wanted from asked)
 )
 select
   documents.title,
