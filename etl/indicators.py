@@ -257,18 +257,27 @@ def _grammar() -> _Grammar:
 
 
 def placed(
-    scope: str | None, below_city: str | None, city: str | None = None
+    scope: str | None,
+    below_city: str | None,
+    city: str | None = None,
+    province: str | None = None,
 ) -> tuple[str | None, str]:
     """(scope, place_level) of a row whose extracted scope is `scope`, in an article about
-    `below_city` (a county, or None for a city) of the prefecture-level `city`. A national or
-    provincial figure keeps its area and says so (place_level national or province: not the
-    article's place); a city-wide one (全市, 全州) is the report city's (place_level city), even
-    in a county's article; 全区 is the county's own in a county's article and the autonomous
-    region in a city's. A county of another city (a neighbour cited for comparison) is
-    `elsewhere`. Only city and sub_city rows are the article's own place."""
+    `below_city` (a county, or None for a city) of the prefecture-level `city` in `province`. A
+    national or provincial figure keeps its area and says so (place_level national or province:
+    not the article's place); a city-wide one (全市, 全州) is the report city's (place_level
+    city), even in a county's article. 全区 is the county's own in a county's article, the
+    autonomous region in a city's of one (广西壮族自治区), and else a district it does not name.
+    That, and a county of another city (a neighbour cited for comparison), is `elsewhere`. Only
+    city and sub_city rows are the article's own place."""
     level = _grammar().area_levels.get(scope or "")
     if level == "region_or_county":
-        level = "county" if below_city else "province"
+        if below_city:
+            level = "county"
+        elif province and province.endswith("自治区"):
+            level = "province"
+        else:
+            return scope, "elsewhere"
     if level in ("national", "province"):
         return scope, level
     if level == "prefecture":

@@ -103,28 +103,33 @@ def test_unlike_places_are_no_family(unlike: str, other: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("scope", "below_city", "city", "placed_as"),
+    ("scope", "below_city", "city", "province", "placed_as"),
     [
-        ("全国", None, "贵阳市", ("全国", "national")),
-        ("全省", "仁寿县", "眉山市", ("全省", "province")),
-        ("全市", "仁寿县", "眉山市", (None, "city")),  # a county's article citing its city
-        ("全市", None, "贵阳市", (None, "city")),
-        ("全区", "白云区", "贵阳市", ("白云区", "sub_city")),  # a district's own
-        ("全区", None, "玉林市", ("全区", "province")),  # an autonomous region, in a city's
-        ("澄海分局", None, "汕头市", ("澄海分局", "sub_city")),
-        ("白云区白沙关社区", None, "贵阳市", ("白云区白沙关社区", "sub_city")),
-        ("澄海公安分局", None, "贵阳市", ("澄海公安分局", "elsewhere")),  # another city's county
-        ("修文县", None, "眉山市", ("修文县", "elsewhere")),
-        (None, "仁寿县", "眉山市", ("仁寿县", "sub_city")),
-        (None, None, "贵阳市", (None, "city")),
+        ("全国", None, "贵阳市", "贵州省", ("全国", "national")),
+        ("全省", "仁寿县", "眉山市", "四川省", ("全省", "province")),
+        ("全市", "仁寿县", "眉山市", "四川省", (None, "city")),  # a county's article, its city
+        ("全市", None, "贵阳市", "贵州省", (None, "city")),
+        ("全区", "白云区", "贵阳市", "贵州省", ("白云区", "sub_city")),  # a district's own
+        ("全区", None, "玉林市", "广西壮族自治区", ("全区", "province")),  # the region
+        ("全区", None, "贵阳市", "贵州省", ("全区", "elsewhere")),  # a district it does not name
+        ("澄海分局", None, "汕头市", "广东省", ("澄海分局", "sub_city")),
+        ("白云区白沙关社区", None, "贵阳市", "贵州省", ("白云区白沙关社区", "sub_city")),
+        ("澄海公安分局", None, "贵阳市", "贵州省", ("澄海公安分局", "elsewhere")),  # another city's
+        ("修文县", None, "眉山市", "四川省", ("修文县", "elsewhere")),
+        (None, "仁寿县", "眉山市", "四川省", ("仁寿县", "sub_city")),
+        (None, None, "贵阳市", "贵州省", (None, "city")),
     ],
 )
 def test_a_figure_of_another_place_carries_that_place(
-    scope: str | None, below_city: str | None, city: str, placed_as: tuple[str | None, str]
+    scope: str | None,
+    below_city: str | None,
+    city: str,
+    province: str,
+    placed_as: tuple[str | None, str],
 ) -> None:
     from etl.indicators import placed
 
-    assert placed(scope, below_city, city) == placed_as
+    assert placed(scope, below_city, city, province) == placed_as
 
 
 def test_a_county_report_keeps_province_figures_and_its_series_apart() -> None:
