@@ -6,7 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import re
 import shutil
+import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -22,6 +26,7 @@ from etl.models import Document, Indicator, LoadError, LoadWarning
 from etl.read import named_article_files
 from etl.records import parse_columns
 from tests.collection_inputs import (
+    ROOT,
     SEEDS,
     as_page,
     seed_text,
@@ -481,3 +486,29 @@ def test_a_sidecar_written_after_a_load_dates_its_file_at_the_next_load(engine, 
     with engine.connect() as connection:
         [row] = connection.execute(select(Document.published_on, Document.date_source)).all()
     assert tuple(row) == (dt.date(2014, 3, 2), "sidecar")
+
+
+def test_the_collections_benchmark_loads_the_corpus_as_an_export_and_an_archive(tmp_path):
+    """`bench/run.py --collections` end to end on 6 documents: the export holds the very
+    documents the corpus generator writes as files, and every load lands in the results."""
+    results, work = tmp_path / "RESULTS.md", tmp_path / "work"
+    command = [sys.executable, str(ROOT / "bench" / "run.py"), "--collections", "--docs", "6"]
+    run = subprocess.run(
+        [*command, "--workdir", str(work), "--out", str(results)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr[-3000:]
+    text = results.read_text(encoding="utf-8")
+    assert "6 files seen, 6 loaded" in text  # the documents as files
+    assert "1 files seen, 6 loaded" in text  # the export, one and two processes
+    assert "1 files seen, 0 loaded, 0 refreshed, 6 skipped" in text  # the unchanged re-run
+    assert "1 files seen, 1 loaded" in text  # the archive of a tenth as many pages (one)
+    assert " 0 failed" in text and not re.search(r"[1-9]\d* failed", text)
+
+    def texts(database: str) -> list[str]:
+        with sqlite3.connect(work / database) as connection:
+            return sorted(row[0] for row in connection.execute("SELECT text FROM documents"))
+
+    assert texts("jsonl.sqlite") == texts("files.sqlite")
