@@ -512,3 +512,16 @@ def test_the_collections_benchmark_loads_the_corpus_as_an_export_and_an_archive(
             return sorted(row[0] for row in connection.execute("SELECT text FROM documents"))
 
     assert texts("jsonl.sqlite") == texts("files.sqlite")
+
+
+def test_an_export_s_html_field_is_read_as_the_page_it_is(engine, tmp_path):
+    page = as_page(seed_text(2))
+    (tmp_path / "page.html").write_bytes(page)
+    export = write_jsonl(
+        tmp_path / "a.jsonl", [{"html": page.decode("utf-8"), "url": "http://a.cn/2.html"}]
+    )
+    load(engine, tmp_path / "page.html", export)
+    with engine.connect() as connection:
+        rows = connection.execute(select(Document.path, Document.text).order_by(Document.id)).all()
+    assert [path for path, _ in rows] == ["page.html", "a.jsonl#1"]
+    assert rows[0].text == rows[1].text
