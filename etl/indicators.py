@@ -144,6 +144,7 @@ class _Grammar:
     year_range: re.Pattern[str]
     title_after: re.Pattern[str]
     earlier_state: re.Pattern[str]
+    from_period_markers: str
 
 
 @dataclass(frozen=True)
@@ -253,6 +254,7 @@ def _grammar() -> _Grammar:
         year_range=re.compile(rules["year_range"]),
         title_after=re.compile(rules["title_after"]),
         earlier_state=re.compile(rules["earlier_state"]),
+        from_period_markers=rules["from_period_markers"],
     )
 
 
@@ -800,8 +802,18 @@ def _bound_to(row: Indicator, item: str, grammar: _Grammar) -> Indicator:
     return dataclasses.replace(row, subject=item, metric=metric, measure=measure, why_unmapped=None)
 
 
-def _period(periods: list[Period], sentence_start: int, before: int) -> Period | None:
-    earlier = [p for p in periods if sentence_start <= p.start and p.end <= before]
+def _period(
+    text: str, periods: list[Period], sentence_start: int, before: int, taken: int, markers: str
+) -> Period | None:
+    """The nearest period before `before` in its sentence, but for one written after a
+    from-marker (由2015年的1.2万个) that a number before this one (ending at `taken`) took."""
+    earlier = [
+        p
+        for p in periods
+        if sentence_start <= p.start
+        and p.end <= before
+        and not (p.start and text[p.start - 1] in markers and p.end <= taken)
+    ]
     return earlier[-1] if earlier else None
 
 
@@ -829,10 +841,14 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
         previous = reading
         if periods is None:
             periods = find_periods(text, published_on)
-        period = _period(periods, sentence_start, number.start)
+        taken = spans[-1][1] if spans and spans[-1][1] > sentence_start else -1
+        period = _period(
+            text, periods, sentence_start, number.start, taken, grammar.from_period_markers
+        )
         earlier = grammar.earlier_state.search(text, max(0, number.start - 8), number.start)
         if earlier is not None:  # 由原来的48%: a state before the sentence's period
-            period = Period(earlier["when"], earlier.start(), earlier.end(), None, None)
+            when = earlier["when"]
+            period = Period(when, earlier.start(), earlier.end(), None, None) if when else None
         is_target = grammar.target.search(text, sentence_start, number.start) is not None
         area = _area(text, sentence_start, number.start, grammar)
         if grammar.area_levels.get(area or "") in OWN_AREA_LEVELS:
