@@ -318,6 +318,7 @@ def test_a_reader_opens_a_city_from_a_comparison(page: Page, site: str) -> None:
     assert figures.count() >= 3
     assert right_edge(page, "table.figures th:has-text('Value')") <= VIEWPORT["width"]
     assert page.locator("table.documents tbody tr").count() >= 1
+    page.wait_for_selector("#city-map .leaflet-marker-icon", timeout=15_000)
     screenshot(page, "city")
     with page.expect_navigation(wait_until="networkidle"):
         page.click("a:has-text('Search its reports')")
