@@ -263,3 +263,4 @@ def test_a_canned_query_shows_its_form_and_rows_before_its_sql(datasette):
     page = get(datasette, "/pingan/compare_metric?metric=criminal_cases").text
     assert "FROM metric_comparison" not in page and ">show<" in page
     assert page.count("<tr>") > 3
+    assert "td.col-title" in page  # a title column gets room to be read (db/templates/_rows_head)
