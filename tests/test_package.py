@@ -9,7 +9,10 @@ imports. Packages come from the package index through pip's cache, never with --
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import shutil
+import sqlite3
 import subprocess
 import sys
 import zipfile
@@ -146,3 +149,18 @@ def test_pip_23_installs_what_the_html_extraction_imports(tmp_path: Path):
     loaded = run(bin_dir / "pingan", "load", "--db", "X.sqlite", SEEDS, cwd=elsewhere)
     seeds = len(list(SEEDS.glob("*.txt")))
     assert f"{seeds} loaded" in loaded and " 0 failed" in loaded, loaded
+
+
+def test_plain_datasette_serves_the_site_from_the_configuration_folder(
+    seeded_db_path: Path, tmp_path: Path
+):
+    """README: `datasette db/` in a checkout; db/ is also a package now, which it must not mind."""
+    site = tmp_path / "db"
+    shutil.copytree(ROOT / "db", site, ignore=shutil.ignore_patterns("*.sqlite*", "__pycache__"))
+    with sqlite3.connect(seeded_db_path) as seeded, sqlite3.connect(site / "pingan.sqlite") as copy:
+        seeded.backup(copy)
+    datasette = Path(sys.executable).with_name("datasette")
+    metadata = json.loads(run(datasette, site, "--get", "/-/metadata.json", cwd=tmp_path))
+    assert metadata["title"] == "pingan-db"
+    documents = run(datasette, site, "--get", "/pingan/documents.json?_shape=array", cwd=tmp_path)
+    assert len(json.loads(documents)) == len(list(SEEDS.glob("*.txt")))
