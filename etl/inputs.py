@@ -105,6 +105,7 @@ def container_sources(
     from warcio.exceptions import ArchiveLoadFailed
 
     progress = options.progress
+    last = 0  # the number of the last record read
     try:
         with path.open("rb") as raw:
             size = os.fstat(raw.fileno()).st_size
@@ -113,16 +114,21 @@ def container_sources(
             else:
                 records = read_export(raw, name, options.columns)
             for found in records:
-                progress.current = raw.tell()
+                progress.current, last = raw.tell(), found.number
                 yield record_source(name, found)
             progress.finish(size)
     except OSError as error:
         if error.strerror:  # the file cannot be opened
             yield Unreadable(name, f"cannot read file: {error.strerror}")
-        else:  # a gzip stream that is not one
-            yield Unreadable(name, f"cannot read it to the end: {error}")
+        else:  # a gzip stream that is not one, or breaks off
+            yield Unreadable(name, broken_off(last, error))
     except (EOFError, ValueError, csv.Error, ArchiveLoadFailed) as error:
-        yield Unreadable(name, f"cannot read it to the end: {error}")
+        yield Unreadable(name, broken_off(last, error))
+
+
+def broken_off(last: int, error: Exception) -> str:
+    where = f"past record {last}" if last else "at all"
+    return f"cannot read it {where}: {error}"
 
 
 def record_source(container: str, found: Record | BadRecord) -> SourceFile | Unreadable:

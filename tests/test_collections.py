@@ -280,7 +280,26 @@ def test_a_truncated_gzip_loads_the_records_before_the_cut_and_says_where_it_bro
     assert summary.failed == 1
     [(path, reason)] = errors(engine)
     assert path == "a.jsonl.gz"
-    assert reason.startswith("cannot read it to the end")
+    assert reason.startswith(f"cannot read it past record {summary.loaded}: ")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "why"),
+    [
+        ("a.jsonl.gz", b'{"text": "not gzipped"}\n', "Not a gzipped file"),
+        ("a.warc", b"hello world\n", "Unknown archive format"),
+    ],
+)
+def test_a_container_that_is_not_what_its_name_says_is_one_error(
+    engine, tmp_path, name, content, why
+):
+    (tmp_path / name).write_bytes(content)
+    (tmp_path / "b.txt").write_text(seed_text(1), encoding="utf-8")
+    summary = load(engine, tmp_path / name, tmp_path / "b.txt")
+    assert (summary.loaded, summary.failed) == (1, 1)
+    [(path, reason)] = errors(engine)
+    assert path == name
+    assert reason.startswith("cannot read it at all: ") and why in reason
 
 
 def folder_with_manifest(tmp_path: Path, rows: list[dict]) -> Path:
@@ -453,6 +472,7 @@ def test_pingan_load_takes_a_manifest_and_named_columns(db_path, tmp_path):
         ).all()
     engine.dispose()
     assert rows == [("2.txt", "manifest", None), ("a.csv#1", "none", "http://a.cn/1")]
+    assert pingan("check", "--db", db_path).exit_code == 0
 
 
 def test_pingan_refresh_with_a_later_manifest_dates_documents_whose_files_are_gone(
