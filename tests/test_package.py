@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from etl import db
 from tests.browser import free_port, wait_until_answering
 from tests.conftest import ROOT, SEEDS
 
@@ -164,3 +165,11 @@ def test_plain_datasette_serves_the_site_from_the_configuration_folder(
     assert metadata["title"] == "pingan-db"
     documents = run(datasette, site, "--get", "/pingan/documents.json?_shape=array", cwd=tmp_path)
     assert len(json.loads(documents)) == len(list(SEEDS.glob("*.txt")))
+
+
+def test_a_checkout_keeps_its_database_in_its_db_folder(tmp_path: Path, monkeypatch):
+    """The editable install (`make`) reads its files from the checkout and keeps the database
+    there, wherever the command runs."""
+    monkeypatch.chdir(tmp_path)
+    assert db.MIGRATIONS_DIR == ROOT / "migrations"
+    assert db.default_db() == ROOT / "db" / "pingan.sqlite"
