@@ -162,18 +162,43 @@ from metrics order by family, code
 """
 # A metric's figures, city by city, with what a download needs: the paragraph (for the whole
 # sentence), the claim's offsets in it, and the document's source.
-COMPARISON_SQL = """
-select m.*, i.start_offset, i.end_offset, p.text as paragraph, d.source
-from metric_comparison as m
-  join indicators as i on i.id = m.indicator_id
-  join paragraphs as p on p.id = m.paragraph_id
-  join documents as d on d.id = m.document_id
-where m.{column} = :key
-order by m.measure, m.period_resolved desc, m.kind = 'change', m.value desc, m.city
+FIGURES_SQL = """
+with ranked as (
+  select m.*, row_number() over (
+      partition by m.measure, m.city, m.kind = 'change'
+      order by m.place_level = 'city' desc, m.is_target, m.period_resolved desc,
+        m.period_end desc nulls last, m.published_on desc nulls last, m.indicator_id
+    ) as city_rank
+  from metric_comparison as m
+  where m.{column} = :key
+)
+select ranked.*, i.start_offset, i.end_offset, p.text as paragraph, d.source
+from ranked
+  join indicators as i on i.id = ranked.indicator_id
+  join paragraphs as p on p.id = ranked.paragraph_id
+  join documents as d on d.id = ranked.document_id
+where {kept}
+order by {order}
 """
+# A metric across cities: each city's latest figure of each measure, its level and its change
+# (the city's own, not a district's or a target, and dated if any is), ranked before the quotes
+# and paragraphs are joined: 2,279 rows of criminal_cases at 3,000 documents, a page no one
+# reads, became one or two a city.
+COMPARISON_SQL = FIGURES_SQL.format(
+    column="metric",
+    kept="ranked.city_rank = 1",
+    order="ranked.measure, ranked.kind = 'change', ranked.value desc, ranked.city",
+)
+# One city: every figure its documents claim (the latest for each period).
+CITY_FIGURES_SQL = FIGURES_SQL.format(
+    column="city",
+    kept="1",
+    order="ranked.metric, ranked.period_resolved desc, ranked.period_end desc,"
+    " ranked.kind = 'change'",
+)
 # The columns of a comparison's download: what a reader needs to cite each figure.
 DOWNLOAD_COLUMNS = (
-    "metric", "metric_name_zh", "city", "scope", "measure", "value", "approx", "unit",
+    "metric", "metric_name_zh", "city", "scope", "measure", "kind", "value", "approx", "unit",
     "change_pct", "change_pp", "basis", "period_label", "period_start", "period_end", "is_target",
     "sentence", "quote", "title", "published_on", "source", "document_id", "indicator_id",
 )  # fmt: skip
@@ -273,7 +298,7 @@ async def compare_metric(datasette, request) -> Response:
     metric = catalogue.get(code)
     if metric is None:
         raise NotFound(f"No metric {code}: see /compare for the list")
-    result = await database.execute(COMPARISON_SQL.format(column="metric"), {"key": code})
+    result = await database.execute(COMPARISON_SQL, {"key": code})
     rows = [comparison_row(dict(row)) for row in result.rows]
     download = request.url_vars.get("format")
     if download:
@@ -334,9 +359,9 @@ async def city_page(datasette, request) -> Response:
             return Response.redirect(datasette.urls.path(f"/city/{tilde_encode(longer['city'])}"))
         raise NotFound(f"No document is about a city called {name}")
     catalogue = {metric["code"]: metric for metric in await metric_catalogue(database)}
-    result = await database.execute(COMPARISON_SQL.format(column="city"), {"key": name})
+    result = await database.execute(CITY_FIGURES_SQL, {"key": name})
     families: dict[str, dict[str, list[dict]]] = {}
-    for row in sorted((comparison_row(dict(row)) for row in result.rows), key=by_metric):
+    for row in (comparison_row(dict(row)) for row in result.rows):
         family = catalogue.get(row["metric"], {}).get("family", "other")
         families.setdefault(family, {}).setdefault(row["metric"], []).append(row)
     documents = await database.execute(CITY_DOCUMENTS_SQL, {"city": name})
@@ -352,16 +377,6 @@ async def city_page(datasette, request) -> Response:
     }
     html = await datasette.render_template("city.html", context, request=request)
     return Response.html(html)
-
-
-def by_metric(row: dict) -> tuple:
-    """A city's figures metric by metric, the dated ones first, the latest period first."""
-    return (
-        row["metric"],
-        -(row["period_resolved"] or 0),
-        row["period_end"] or "",
-        row["kind"] == "change",
-    )
 
 
 CLAIM_SQL = """
