@@ -199,9 +199,14 @@ def on_row_page() -> bool:
 
 
 @hookimpl
-def render_cell(value, column, table, database, datasette):
+def render_cell(row, value, column, table, database, datasette):
     if table is None and column == "snippet" and isinstance(value, str) and MARK_START in value:
         return marked(value)
+    if column == "quote" and isinstance(value, str) and value:
+        claim = claim_id(row, table)
+        if claim is not None:
+            url = datasette.urls.path(f"/claim/{claim}")
+            return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
     if isinstance(value, float):
         return readable_number(value)
     if column == "metric" and isinstance(value, str) and value:
@@ -216,6 +221,14 @@ def render_cell(value, column, table, database, datasette):
             return labelled_link(datasette, database, target, value, url)
         return Markup(f'<a href="{escape(url)}">{value}</a>')
     return None
+
+
+def claim_id(row, table: str | None) -> int | None:
+    """The claim a row's quote belongs to: an indicator's own id, or the indicator_id of a view."""
+    keys = row.keys()
+    if table == "indicators" and "id" in keys:
+        return row["id"]
+    return row["indicator_id"] if "indicator_id" in keys else None
 
 
 async def labelled_link(datasette, database: str, table: str, value: int, url: str) -> Markup:

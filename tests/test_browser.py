@@ -335,3 +335,31 @@ def test_a_comparison_downloads_whole_sentences_that_excel_reads(site: str) -> N
     for row in rows:
         assert row["quote"] in row["sentence"] and len(row["sentence"]) > len(row["quote"])
         assert row["title"] and row["city"] and row["indicator_id"]
+
+
+def test_table_pages_put_what_a_reader_needs_on_the_first_screen(page: Page, site: str) -> None:
+    """metric_comparison's value column within 1366 px; documents' texts cut on the list and
+    whole on a row page; an indicator's row names its document and metric; no internal object
+    is listed."""
+    errors = unexpected_errors(page)
+    page.goto(site + "/pingan/metric_comparison?metric=criminal_cases", wait_until="networkidle")
+    assert right_edge(page, "table.rows-and-columns th.col-value") <= VIEWPORT["width"]
+    assert page.locator("dl.column-descriptions").bounding_box()["height"] < 150
+    screenshot(page, "table_metric_comparison")
+    page.goto(site + "/pingan/documents", wait_until="networkidle")
+    cells = page.locator("table.rows-and-columns td.col-text").all_inner_texts()
+    assert cells and all(len(text) <= 161 for text in cells)
+    screenshot(page, "table_documents")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.locator("table.rows-and-columns td.col-id a").first.click()
+    assert len(page.locator("td.col-text").inner_text()) > 161
+    page.goto(site + "/pingan/indicators?metric__notblank=1", wait_until="networkidle")
+    with page.expect_navigation(wait_until="networkidle"):
+        page.locator("table.rows-and-columns td.col-id a").first.click()
+    assert page.locator("td.col-document_id a").inner_text() != ""
+    assert page.locator("td.col-metric a").count() == page.locator("td.col-metric em").count() == 1
+    screenshot(page, "row_indicator")
+    page.goto(site + "/pingan", wait_until="networkidle")
+    listed = page.locator("section.content").inner_text()
+    assert "metric_comparison" in listed and "_query" not in listed and "_fts" not in listed
+    assert errors == []

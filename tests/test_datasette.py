@@ -264,3 +264,13 @@ def test_a_canned_query_shows_its_form_and_rows_before_its_sql(datasette):
     assert "FROM metric_comparison" not in page and ">show<" in page
     assert page.count("<tr>") > 3
     assert "td.col-title" in page  # a title column gets room to be read (db/templates/_rows_head)
+
+
+def test_a_quote_links_to_its_claim_page(datasette):
+    indicator = get(datasette, "/pingan/indicators.json?_shape=array&_size=1").json()[0]
+    row_page = get(datasette, f"/pingan/indicators/{indicator['id']}").text
+    assert f'<a href="/claim/{indicator["id"]}">{indicator["quote"]}</a>' in row_page
+    facts = get(datasette, "/pingan/indicator_facts.json?_shape=array&_size=3").json()
+    listed = get(datasette, "/pingan/indicator_facts?_size=3").text
+    for fact in facts:
+        assert f'<a href="/claim/{fact["indicator_id"]}">{fact["quote"]}</a>' in listed
