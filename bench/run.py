@@ -278,7 +278,8 @@ def datasette_latencies(
     pages = {
         "metric_comparison": f"/{DATABASE_NAME}/metric_comparison",
         "city_scorecard": f"/{DATABASE_NAME}/city_scorecard",
-        "search": f"/{DATABASE_NAME}/paragraphs?_search={quote(SEARCH_QUERY)}",
+        # the page the search box leads to (the table's search redirects there)
+        "search": f"/search?q={quote(SEARCH_QUERY)}",
     }
     with served(database, log) as connection:
         return [

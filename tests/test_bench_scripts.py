@@ -133,7 +133,7 @@ def test_run_writes_every_figure_for_a_tiny_corpus(tmp_path: Path) -> None:
     assert "6 files seen, 6 loaded," in text
     assert "6 files seen, 0 loaded," in text and "6 skipped (already loaded)" in text
     assert "0 failed" in text and not re.search(r"[1-9]\d* failed", text)
-    for page in ["/pingan/metric_comparison", "/pingan/city_scorecard", "/pingan/paragraphs?"]:
+    for page in ["/pingan/metric_comparison", "/pingan/city_scorecard", "/search?"]:
         assert f"`{page}" in text
     assert "etl/pipeline.py" in text and "build_document" in text
     assert re.search(r"Before the floor: [1-9]\d* ms; before the floor again", text)
@@ -158,7 +158,7 @@ def test_latency_of_a_loaded_database_upgrades_it_first(tmp_path: Path, seeded_d
     engine.dispose()
     text = results.read_text(encoding="utf-8")
     assert "Database: 5 documents" in text
-    for page in ["/pingan/metric_comparison", "/pingan/city_scorecard", "/pingan/paragraphs?"]:
+    for page in ["/pingan/metric_comparison", "/pingan/city_scorecard", "/search?"]:
         row = re.search(rf"^\| \w+ \| `{re.escape(page)}[^`]*` \| [\d,]+ \| 3 \| .*$", text, re.M)
         assert row, page
         assert int(row[0].split("|")[-2]) > 0  # the machine's reference speed beside it
