@@ -20,7 +20,14 @@ from datasette.utils.asgi import NotFound, Response
 from markupsafe import Markup, escape
 
 from etl.rules_data import load_yaml
-from etl.search import MARK_END, MARK_START, NARROWING_PARAMETERS, search_sql, searched_forms
+from etl.search import (
+    MARK_END,
+    MARK_START,
+    NARROWING_PARAMETERS,
+    RANKED_AT_MOST,
+    search_sql,
+    searched_forms,
+)
 
 SEARCH_PAGE_ROWS = 100
 # A table of the corpus, to tell its database from others Datasette may serve.
@@ -78,6 +85,7 @@ async def search_page(datasette, request) -> Response:
         "forms": searched_forms(typed) if typed else [],
         "hits": hits,
         "limit": SEARCH_PAGE_ROWS,
+        "ranked_at_most": RANKED_AT_MOST,
         "error": error,
         "downloads": {
             label: datasette.urls.path(f"/{database.name}/search.{extension}")

@@ -36,6 +36,9 @@ MATCHES_NOTHING = '""'
 """What the SQL function `fts_query` returns when nothing searchable is left: FTS5 rejects an
 empty or NULL query, and the empty phrase is valid and matches no row."""
 MARK_START, MARK_END = "<mark>", "</mark>"
+# A search of every document ranks at most this many of its matches, the most recently loaded
+# (sql/queries/search.sql): bm25 costs about a microsecond a match.
+RANKED_AT_MOST = 30_000
 # What narrows a search in `sql/queries/search.sql` (blank: no narrowing); from and to are dates.
 NARROWING_PARAMETERS = ("city", "from", "to", "document_id")
 FTS5_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
@@ -199,8 +202,13 @@ def search_snippet(paragraph: str, user_query: str | None, context: int = 40) ->
     return ("…" if start else "") + window + ("…" if end < len(paragraph) else "")
 
 
-def register_search_functions(connection: sqlite3.Connection) -> None:
+def register_search_functions(
+    connection: sqlite3.Connection, ranked_at_most: int = RANKED_AT_MOST
+) -> None:
     """The SQL functions that `sql/queries/search.sql` calls."""
+    connection.create_function(
+        "search_ranked_at_most", 0, lambda: ranked_at_most, deterministic=True
+    )
     connection.create_function("fts_query", 1, match_expression, deterministic=True)
     connection.create_function("search_snippet", 2, search_snippet, deterministic=True)
     connection.create_function("search_matches", 2, search_matches, deterministic=True)
@@ -224,6 +232,7 @@ class SearchHit:
     id: int
     document_id: int
     position: int
+    approximate: bool = False  # ranked among the RANKED_AT_MOST most recently loaded matches
 
 
 def ts_form(term: Term) -> str:

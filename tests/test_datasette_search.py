@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import re
+import sqlite3
 from urllib.parse import quote
 
 import pytest
 from datasette.app import Datasette
 from sqlalchemy import create_engine
 
-from etl.search import search_paragraphs
+from etl.search import (
+    NARROWING_PARAMETERS,
+    register_search_functions,
+    search_paragraphs,
+    search_sql,
+)
 from tests.conftest import get
 from tests.test_search_query import MALFORMED
 
@@ -153,3 +159,33 @@ def test_the_search_query_is_defined_once_and_described_to_a_reader(datasette):
     assert "网格管理员" in search["description"] and "SQL function" not in search["description"]
     page = get(datasette, "/pingan/search?q=" + quote("网格员")).text
     assert re.search(r"<title>\s*Search the paragraphs\s*</title>", page)
+
+
+def run_search(connection, query: str, **narrowing) -> list[sqlite3.Row]:
+    arguments = {"q": query, "limit": 100, **dict.fromkeys(NARROWING_PARAMETERS), **narrowing}
+    return connection.execute(search_sql(), arguments).fetchall()
+
+
+def test_a_search_of_very_many_paragraphs_ranks_the_newest_and_says_so(seeded_db_path):
+    """Past `ranked_at_most` matches, only the most recently loaded are ranked (at 100,000
+    documents ranking them all took seconds); a narrowed search ranks every match."""
+    connection = sqlite3.connect(f"file:{seeded_db_path}?mode=ro", uri=True)
+    connection.row_factory = sqlite3.Row
+    register_search_functions(connection, ranked_at_most=3)
+    matching = sorted(
+        row[0]
+        for row in connection.execute(
+            "select rowid from paragraphs_fts where paragraphs_fts match fts_query('平安')"
+        )
+    )
+    assert len(matching) > 10
+    newest = run_search(connection, "平安")
+    assert sorted(row["id"] for row in newest) == matching[-3:]
+    assert all(row["approximate"] for row in newest)
+    in_a_city = run_search(connection, "平安", city="贵阳市")
+    assert in_a_city and not any(row["approximate"] for row in in_a_city)
+    register_search_functions(connection, ranked_at_most=len(matching))
+    every = run_search(connection, "平安")
+    assert sorted(row["id"] for row in every) == matching
+    assert not any(row["approximate"] for row in every)
+    connection.close()
