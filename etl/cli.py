@@ -419,7 +419,7 @@ def search(db_arg: str | None, limit: int, as_json: bool, as_csv: bool, query: s
     of the terminal hold. --json and --csv give every field, the whole paragraph included, with
     the match inside <mark> tags in `snippet`; the CSV opens in Excel and WPS as it is.
     """
-    from etl.search import SearchHit, search_paragraphs
+    from etl.search import SearchHit, search_paragraphs, searched_forms
 
     if as_json and as_csv:
         raise click.UsageError("choose one of --json and --csv")
@@ -431,7 +431,8 @@ def search(db_arg: str | None, limit: int, as_json: bool, as_csv: bool, query: s
         write_csv([asdict(hit) for hit in hits], [field.name for field in fields(SearchHit)])
     else:
         print_hits(hits, query)
-    click.echo(f"{len(hits)} paragraphs found", err=True)
+    forms = "; ".join(" or ".join(term) for term in searched_forms(query))
+    click.echo(f"{len(hits)} paragraphs found (searched for {forms or 'nothing'})", err=True)
 
 
 def write_csv(rows: list[dict], columns: list[str]) -> None:

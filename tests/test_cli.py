@@ -157,6 +157,8 @@ def test_search_as_json_and_as_csv_gives_the_hits_of_the_library(run, seeded_db_
     assert [hit["id"] for hit in hits] == [int(row["id"]) for row in rows] == expected
     assert all("<mark>网格</mark>" in hit["snippet"] and hit["title"] for hit in hits)
     assert [row["text"] for row in rows] == [hit["text"] for hit in hits]
+    metric = run("search", "--db", seeded_db_path, "网格员")
+    assert "searched for 网格员 or 网格管理员 or " in metric.stderr
 
 
 def test_load_lists_each_failed_file_with_its_reason_up_to_a_limit(run, db_path, tmp_path):
