@@ -210,6 +210,10 @@ def render_cell(row, value, column, table, database, datasette):
     if isinstance(value, float):
         return readable_number(value)
     if column == "metric" and isinstance(value, str) and value:
+        columns = row.keys()  # a sqlite3.Row: `in row` would look among its values
+        if "metric_name_zh" in columns:  # the name is beside it: link the code alone
+            url = datasette.urls.row(database, "metrics", value)
+            return Markup(f'<a href="{escape(url)}">{escape(value)}</a>')
         return metric_link(datasette, database, value)
     id_column = ID_COLUMN.match(column)
     if id_column and isinstance(value, int):

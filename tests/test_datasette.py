@@ -274,3 +274,12 @@ def test_a_quote_links_to_its_claim_page(datasette):
     listed = get(datasette, "/pingan/indicator_facts?_size=3").text
     for fact in facts:
         assert f'<a href="/claim/{fact["indicator_id"]}">{fact["quote"]}</a>' in listed
+
+
+def test_a_metric_is_named_once_a_row(datasette):
+    """Where the row has the Chinese name beside it, the code links alone; elsewhere the link
+    carries the name."""
+    comparison = get(datasette, "/pingan/metric_comparison?metric=criminal_cases").text
+    assert '<a href="/pingan/metrics/criminal_cases">criminal_cases</a>' in comparison
+    indicators = get(datasette, "/pingan/indicators?metric=criminal_cases").text
+    assert re.search(r'<a href="/pingan/metrics/criminal_cases">[^<]*刑事[^<]*</a>', indicators)
