@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from sqlalchemy import Engine, select, update
+from sqlalchemy import Engine, func, select, update
 
 from etl import db
 from etl.cli import cli
 from etl.dating import UNDATED
 from etl.inputs import CollectionOptions
 from etl.load import load_files, refresh_documents
-from etl.models import Document, Indicator, LoadError, LoadWarning
+from etl.models import Document, DocumentPath, Indicator, LoadError, LoadWarning
 from etl.read import named_article_files
 from etl.records import parse_columns
 from tests.collection_inputs import (
@@ -545,3 +545,29 @@ def test_an_export_s_html_field_is_read_as_the_page_it_is(engine, tmp_path):
         rows = connection.execute(select(Document.path, Document.text).order_by(Document.id)).all()
     assert [path for path, _ in rows] == ["page.html", "a.jsonl#1"]
     assert rows[0].text == rows[1].text
+
+
+def test_a_record_moved_by_an_insertion_is_the_same_document_under_its_new_path(engine, tmp_path):
+    rows = seed_rows()
+    export = write_jsonl(tmp_path / "a.jsonl", rows[1:3])
+    load(engine, export)
+    write_jsonl(export, rows[0:3])  # a record inserted at the top: the others move down
+    summary = load(engine, export)
+    assert (summary.loaded, summary.skipped) == (1, 2)
+    with engine.connect() as connection:
+        assert connection.execute(select(func.count()).select_from(Document)).scalar_one() == 3
+        for number, row in enumerate(rows[0:3], start=1):
+            held = connection.execute(
+                select(Document.original_text)
+                .join(DocumentPath)
+                .where(DocumentPath.path == f"a.jsonl#{number}")
+            ).scalars()
+            assert row["text"] in list(held)
+
+
+def test_a_second_capture_of_a_page_is_the_same_document(engine, tmp_path):
+    page = as_page(seed_text(2))
+    first = write_warc(tmp_path / "a.warc.gz", [("http://a.cn/2.html", "text/html", page)])
+    second = write_warc(tmp_path / "b.warc.gz", [("http://a.cn/2.html", "text/html", page)])
+    assert load(engine, first).loaded == 1
+    assert load(engine, second).skipped == 1
