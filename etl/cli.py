@@ -263,6 +263,8 @@ def with_progress(
             nonlocal characters, documents
             if outcome == FINISHING:
                 progress.update(task, description="counting, refilling comparisons")
+                if reading is not None:
+                    progress.update(task, completed=total)
                 return
             characters += chars
             documents += 1
@@ -271,7 +273,8 @@ def with_progress(
             if reading is None:
                 progress.update(task, advance=1, rate=rate)
             else:
-                progress.update(task, completed=reading.bytes_read, documents=documents, rate=rate)
+                completed = reading.document_done()
+                progress.update(task, completed=completed, documents=documents, rate=rate)
 
         return work(advance)
 

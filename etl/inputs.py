@@ -11,6 +11,7 @@ import contextlib
 import csv
 import hashlib
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -43,10 +44,14 @@ class Unreadable:
 @dataclass
 class ReadProgress:
     """How many bytes of the named files the loader has read, for a progress bar: inside an
-    export or archive, as far as its reading has got (compressed bytes for a gzipped one)."""
+    export or archive, as far as its reading has got (compressed bytes for a gzipped one). The
+    reading runs ahead of the building by a look-up chunk and the documents in flight, so each
+    document read leaves where the reading stood, and the bar shows that for the documents done."""
 
     finished: int = 0  # bytes of the files read to their end
     current: int = 0  # bytes read of the one being read
+    read_to: deque[int] = field(default_factory=deque)  # of each document read, not yet done
+    done_to: int = 0  # where the reading stood at the last document done
 
     @property
     def bytes_read(self) -> int:
@@ -55,6 +60,12 @@ class ReadProgress:
     def finish(self, size: int) -> None:
         self.finished += size
         self.current = 0
+
+    def document_done(self) -> int:
+        """One more document written, skipped or failed: the bytes read up to it."""
+        if self.read_to:
+            self.done_to = self.read_to.popleft()
+        return self.done_to
 
 
 @dataclass(frozen=True)
@@ -72,14 +83,23 @@ def read_inputs(
 ) -> Iterator[SourceFile | Unreadable]:
     """The sources of the files (where each is read, the name it is recorded by), in order."""
     options = options or CollectionOptions()
+    progress = options.progress
+    for found in _sources(files, options):
+        progress.read_to.append(progress.bytes_read)
+        yield found
+
+
+def _sources(
+    files: Iterable[tuple[str, str]], options: CollectionOptions
+) -> Iterator[SourceFile | Unreadable]:
     around = Surroundings(options.manifest)
     for location, name in files:
         if is_warc(name) or is_export(name):
             yield from container_sources(Path(location), name, options)
         elif name.rsplit("/", 1)[-1].lower() != MANIFEST_NAME:  # a manifest is read for the
             found = file_source(location, name, around)  # files it names
-            yield found
             options.progress.finish(len(found.data) if isinstance(found, SourceFile) else 0)
+            yield found
         yield from around.take_problems()
 
 

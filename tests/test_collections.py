@@ -21,7 +21,7 @@ from etl import db
 from etl.cli import cli
 from etl.dating import UNDATED
 from etl.inputs import CollectionOptions
-from etl.load import load_files, refresh_documents
+from etl.load import FINISHING, load_files, refresh_documents
 from etl.models import Document, DocumentPath, Indicator, LoadError, LoadWarning
 from etl.read import named_article_files
 from etl.records import parse_columns
@@ -436,20 +436,24 @@ def test_records_built_in_two_processes_are_the_documents_one_process_builds(tmp
     assert documents(one) == documents(two)
 
 
-def test_the_reading_progress_reaches_the_size_of_every_file_read(engine, tmp_path):
+def test_each_document_done_advances_the_progress_to_where_its_reading_stood(engine, tmp_path):
     export = write_jsonl(tmp_path / "a.jsonl.gz", seed_rows())
     archive = write_warc(tmp_path / "b.warc.gz", [("http://a.cn/1", "text/html", b"<p>x</p>")])
     (tmp_path / "c.txt").write_text(seed_text(1), encoding="utf-8")
     options = CollectionOptions()
-    sizes = []
+    done: list[int] = []
 
     def seen(outcome: str, _characters: int) -> None:
-        sizes.append(options.progress.bytes_read)
+        if outcome != FINISHING:
+            done.append(options.progress.document_done())
 
     files = [export, archive, tmp_path / "c.txt"]
-    load(engine, *files, collections=options, on_progress=seen)
-    assert sizes == sorted(sizes)  # it only grows
-    assert options.progress.bytes_read == sum(path.stat().st_size for path in files)
+    summary = load(engine, *files, collections=options, on_progress=seen)
+    total = sum(path.stat().st_size for path in files)
+    assert len(done) == summary.loaded + summary.failed == 7  # five records, a page, a file
+    assert done == sorted(done)  # it only grows
+    assert done[4] <= export.stat().st_size < done[5]  # the export's five records, then the rest
+    assert done[-1] == options.progress.bytes_read == total
 
 
 def pingan(*args) -> Result:
