@@ -126,11 +126,13 @@ def load(
     (also kept in `load_errors`). A second load on the same database while one runs stops at once
     (exit 2).
     """
-    from etl.inputs import CollectionOptions, collections_in, input_bytes
+    from etl.inputs import CollectionOptions, ReadProgress, collections_in, input_bytes
     from etl.records import parse_columns
 
     try:
-        options = CollectionOptions(manifest=manifest, columns=parse_columns(columns))
+        options = CollectionOptions(
+            manifest=manifest, columns=parse_columns(columns), progress=ReadProgress(per_document=True)
+        )
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--columns") from error
     engine = open_database(db_arg)

@@ -48,6 +48,7 @@ class ReadProgress:
     reading runs ahead of the building by a look-up chunk and the documents in flight, so each
     document read leaves where the reading stood, and the bar shows that for the documents done."""
 
+    per_document: bool = False  # keep where the reading stood at each document (a bar does)
     finished: int = 0  # bytes of the files read to their end
     current: int = 0  # bytes read of the one being read
     read_to: deque[int] = field(default_factory=deque)  # of each document read, not yet done
@@ -85,7 +86,8 @@ def read_inputs(
     options = options or CollectionOptions()
     progress = options.progress
     for found in _sources(files, options):
-        progress.read_to.append(progress.bytes_read)
+        if progress.per_document:
+            progress.read_to.append(progress.bytes_read)
         yield found
 
 

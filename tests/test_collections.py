@@ -20,7 +20,7 @@ from sqlalchemy import Engine, func, select, update
 from etl import db
 from etl.cli import cli
 from etl.dating import UNDATED
-from etl.inputs import CollectionOptions
+from etl.inputs import CollectionOptions, ReadProgress
 from etl.load import FINISHING, load_files, refresh_documents
 from etl.models import Document, DocumentPath, Indicator, LoadError, LoadWarning
 from etl.read import named_article_files
@@ -440,7 +440,7 @@ def test_each_document_done_advances_the_progress_to_where_its_reading_stood(eng
     export = write_jsonl(tmp_path / "a.jsonl.gz", seed_rows())
     archive = write_warc(tmp_path / "b.warc.gz", [("http://a.cn/1", "text/html", b"<p>x</p>")])
     (tmp_path / "c.txt").write_text(seed_text(1), encoding="utf-8")
-    options = CollectionOptions()
+    options = CollectionOptions(progress=ReadProgress(per_document=True))
     done: list[int] = []
 
     def seen(outcome: str, _characters: int) -> None:
