@@ -131,7 +131,9 @@ def load(
 
     try:
         options = CollectionOptions(
-            manifest=manifest, columns=parse_columns(columns), progress=ReadProgress(per_document=True)
+            manifest=manifest,
+            columns=parse_columns(columns),
+            progress=ReadProgress(per_document=True),
         )
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--columns") from error
