@@ -14,11 +14,13 @@ from itertools import chain
 
 from etl.dating import period_label, period_resolved
 from etl.fingerprint import pipeline_version
-from etl.indicators import Indicator, extract_indicators
+from etl.indicators import Indicator, extract_indicators, placed
 from etl.ingest import Ingested, ingest
 from etl.keywords import top_keywords_in
 from etl.places import locate_article
+from etl.provenance import placed_as_given, with_given
 from etl.read import SourceFile
+from etl.records import Given
 from etl.reference import report_city
 from etl.tokens import SEGMENTER, segment, tokens_of
 
@@ -60,7 +62,7 @@ class DocumentRecord:
     title_derived: bool
     subtitle: str | None
     published_on: dt.date | None
-    date_source: str  # where published_on came from (etl.ingest)
+    date_source: str  # where published_on came from (etl.ingest, etl.provenance)
     source: str | None
     authors: str | None
     editor: str | None
@@ -78,6 +80,7 @@ class DocumentRecord:
     segmenter: str
     pipeline_version: str
     warnings: list[str] = field(default_factory=list)
+    given: Given | None = None  # what a collection said of it (etl.records)
 
 
 def build_document(source: SourceFile) -> DocumentRecord:
@@ -86,6 +89,9 @@ def build_document(source: SourceFile) -> DocumentRecord:
 
 
 def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
+    given_warnings: list[str] = []
+    if source.given is not None:  # what a collection says of the article (etl.provenance)
+        ingested, given_warnings = with_given(ingested, source.given)
     article = ingested.article
     words = [segment(p.text) for p in article.paragraphs]  # once: for the index and keywords
     paragraphs = with_offsets(
@@ -95,6 +101,9 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
         ]
     )
     place = locate_article(article)
+    if source.given is not None:
+        place, place_warnings = placed_as_given(place, source.given)
+        given_warnings += place_warnings
     text = PARAGRAPH_SEPARATOR.join(p.text for p in paragraphs)
     compared_as = report_city(place.name, place.level, place.city) if place else None
     # An article about a county (平邑县) reports figures below its city (临沂市).
@@ -103,8 +112,12 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
         IndicatorRecord(
             p.position,
             found,
-            scope=found.scope or below_city,
-            place_level="sub_city" if found.scope or below_city else "city",
+            *placed(
+                found.scope,
+                below_city,
+                place.city if place else None,
+                place.province if place else None,
+            ),
             period_resolved=period_resolved(found, article.published_on),
             period_label=period_label(found, article.published_on),
         )
@@ -137,7 +150,8 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
         indicators=indicators,
         segmenter=SEGMENTER,
         pipeline_version=pipeline_version(),
-        warnings=list(ingested.decoded.warnings),
+        warnings=list(ingested.decoded.warnings) + given_warnings,
+        given=source.given,
     )
 
 
