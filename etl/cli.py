@@ -169,11 +169,8 @@ def report_failures(engine: Engine, run_id: int, failed: int) -> None:
         ).all()
     for path, error in errors:
         click.echo(f"failed: {path}: {error}", err=True)
-    if failed > len(errors):
-        click.echo(
-            f"... and {failed - len(errors):,} more: see load_errors where run_id = {run_id}",
-            err=True,
-        )
+    more = f"... and {failed - len(errors):,} more; all " if failed > len(errors) else "All "
+    click.echo(f"{more}are kept in load_errors where run_id = {run_id}", err=True)
 
 
 @cli.command()
