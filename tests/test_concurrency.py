@@ -21,7 +21,7 @@ from click.testing import CliRunner
 from etl import db
 from etl.cli import cli
 from etl.load import load_files
-from etl.read import find_article_files
+from etl.read import named_article_files
 from tests.browser import PINGAN, served_site
 from tests.conftest import SEEDS
 from tests.test_crash_safety import content_rows, table_digests
@@ -36,7 +36,8 @@ PAGES = [
     "/pingan",
     "/pingan/documents",
     "/pingan/documents.json?_shape=array&_size=5",
-    "/pingan/paragraphs?_search=平安",
+    "/pingan/paragraphs?_search=平安",  # the table's search box leads to /search
+    "/compare",
     "/pingan/metric_comparison",
     "/pingan/city_scorecard.json",
     "/pingan/place_map",
@@ -72,7 +73,7 @@ def site_db(tmp_path: Path) -> tuple[Path, Path]:
     path = tmp_path / "pingan.sqlite"
     engine = db.make_engine(db.database_url(path))
     db.upgrade(engine)
-    assert load_files(engine, list(find_article_files([corpus]))).failed == 0
+    assert load_files(engine, list(named_article_files([corpus]))).failed == 0
     engine.dispose()
     return path, corpus
 
@@ -87,7 +88,10 @@ def test_the_site_answers_every_request_while_a_load_replaces_documents(
     site_db: tuple[Path, Path], tmp_path: Path
 ) -> None:
     path, corpus = site_db
-    with served_site(path, tmp_path / "serve.log") as site, httpx.Client(timeout=60) as client:
+    with (
+        served_site(path, tmp_path / "serve.log") as site,
+        httpx.Client(timeout=60, follow_redirects=True) as client,
+    ):
         old = {row["path"]: row["sha256"] for row in read_snapshot(client, site)}
         write_version(corpus, 2)
         load = subprocess.Popen(
