@@ -70,6 +70,7 @@ class Indicator:
     bound: str | None
     measure: str | None = None  # stock, added, events, rate or amount
     why_unmapped: str | None = None  # why `metric` is None, a code from rules data
+    change_abs: float | None = None  # a change in the unit itself ("减少832起" -> -832, 起)
 
 
 @dataclass(frozen=True)
