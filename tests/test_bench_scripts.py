@@ -182,3 +182,4 @@ def test_the_load_is_compared_with_the_floor_measured_before_and_after_it(monkey
     table = run.figures_table(results)
     assert "| 50,000 chars/s (before the load 100,000 chars/s, after it 33,333 chars/s) |" in table
     assert "| `pingan load --jobs 1` throughput / the floor's | 2.00x |" in table
+    assert re.search(r"\| `pingan load --jobs 2` throughput / the floor's[^|]* \| 2\.00x \|", table)
