@@ -20,9 +20,10 @@ RULES_DIR = Path(__file__).with_name("rules")
 BOILERPLATE_RULES = RULES_DIR / "boilerplate.yaml"
 SURNAMES = RULES_DIR / "surnames.txt"
 
-Role = Literal["field", "chrome", "banner", "byline", "caption", "signoff"]
-# Roles that do not depend on where the line stands; banner and signoff do.
-LINE_ROLES: frozenset[Role] = frozenset({"field", "chrome", "byline", "caption"})
+Role = Literal["field", "chrome", "banner", "byline", "caption", "signoff", "footer"]
+# Roles a line has wherever it stands; banner and signoff depend on where, and a footer's
+# heading is chrome anywhere but also makes chrome of what follows it (etl.paragraphs).
+LINE_ROLES: frozenset[Role] = frozenset({"field", "chrome", "byline", "caption", "footer"})
 ALL_ROLES: frozenset[Role] = LINE_ROLES | {"banner", "signoff"}
 
 # A name is not the label of the next field ("张勇 来源:..." names 张勇 only).

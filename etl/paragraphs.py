@@ -1,10 +1,11 @@
 """Paragraphs stage: decoded text -> an article with its headline, metadata and typed paragraphs.
 
 One non-blank line is one paragraph. Site chrome (rules/boilerplate.yaml) leaves the paragraphs
-and becomes metadata. The headline is found by the layout of web pages: it is the short line
-just above the dateline ("2013-11-01 来源:汕头日报"), so short lines above it are site banners.
-Without a dateline the first short line is the headline, unless it is a site slogan. Every
-paragraph keeps its verbatim line beside its normalised (simplified) text.
+and becomes metadata; so does the list of other stories a portal prints under the article. The
+headline is found by the layout of web pages: it is the short line just above the dateline
+("2013-11-01 来源:汕头日报"), so short lines above it are site banners. Without a dateline the
+first short line is the headline, unless it is a site slogan. Every paragraph keeps its verbatim
+line beside its normalised (simplified) text.
 """
 
 from __future__ import annotations
@@ -29,6 +30,8 @@ MAX_DERIVED_TITLE_CHARS = 30
 SUBTITLE_DASH = re.compile(r"^(?:——|—|--|-)\s*")
 # "贵阳:治标治本..." : an outlet's place prefix before the headline proper.
 HEADLINE_PREFIX = re.compile(r"^[^:]{1,8}:")
+# Lines that leave the paragraphs wherever they stand (a footer's heading takes its list too).
+CHROME_ROLES = frozenset({"chrome", "footer"})
 
 
 @dataclass(frozen=True)
@@ -140,10 +143,16 @@ def _kinds(lines: list[_Line], given_title: str | None) -> list[ParagraphKind | 
         len(lines),
     )
     title_at = _headline_index(lines[:first_body], given_title)
+    # the list of other stories under the article: from its heading on, nothing is article
+    footer_at = next(
+        (i for i in range(first_body, len(lines)) if _is_footer_heading(lines[i])), len(lines)
+    )
     kinds: list[ParagraphKind | None] = []
     for i, line in enumerate(lines):
-        if line.match is not None:
-            kinds.append(None if line.match.role == "chrome" else line.match.role)
+        if i >= footer_at:
+            kinds.append(None)
+        elif line.match is not None:
+            kinds.append(None if line.match.role in CHROME_ROLES else line.match.role)
         elif title_at is not None and i < title_at:
             kinds.append(None)  # a banner above the headline
         elif i == title_at:
@@ -170,6 +179,10 @@ def _headline_index(head: list[_Line], given_title: str | None) -> int | None:
     if len(candidates) > 1 and _is_banner(head[candidates[0]]):
         return candidates[1]
     return candidates[0] if candidates else None
+
+
+def _is_footer_heading(line: _Line) -> bool:
+    return line.match is not None and line.match.role == "footer"
 
 
 def _is_banner(line: _Line) -> bool:
