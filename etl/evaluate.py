@@ -103,13 +103,21 @@ def quotes_overlap(a: str, b: str) -> bool:
 
 
 def rows_match(gold: Row, predicted: Row) -> bool:
-    """Same document, kind, value, unit and change, and overlapping quotes."""
+    """Same document, kind, value, unit and change, and overlapping quotes.
+
+    `change_abs` (a change in the unit itself, 减少832起 -> -832) is compared when the gold
+    file has that column: gold files written before it existed say nothing about it.
+    """
     return (
         _text(gold["document"]) == _text(predicted["document"])
         and _text(gold["kind"]) == _text(predicted["kind"])
         and _same_number(gold["value"], predicted["value"])
         and _text(gold.get("unit")) == _text(predicted.get("unit"))
         and _same_number(gold.get("change_pct"), predicted.get("change_pct"))
+        and (
+            "change_abs" not in gold
+            or _same_number(gold["change_abs"], predicted.get("change_abs"))
+        )
         and quotes_overlap(_text(gold["quote"]), _text(predicted["quote"]))
     )
 
@@ -247,7 +255,7 @@ def evaluate(gold_rows: Sequence[Row], predicted_rows: Sequence[Row]) -> Scores:
 
 def read_gold(path: Path) -> list[dict[str, str]]:
     """A gold CSV: one row per indicator, columns document, quote, subject, metric, value,
-    unit, kind, change_pct, basis, period (and any others)."""
+    unit, kind, change_pct, basis, period (and any others; change_abs is scored when present)."""
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 

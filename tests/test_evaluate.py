@@ -50,6 +50,29 @@ def test_rows_match(predicted: dict, matches: bool) -> None:
     assert rows_match(GOLD, predicted) is matches
 
 
+ABS_GOLD = {**row("发案减少832起", -832, kind="change"), "change_abs": "-832"}
+
+
+@pytest.mark.parametrize(
+    ("gold", "predicted", "matches"),
+    [
+        (ABS_GOLD, {**row("减少832起", -832, kind="change"), "change_abs": -832.0}, True),
+        # The same change in a row that does not say it is one in units.
+        (ABS_GOLD, row("减少832起", -832, kind="change"), False),
+        (ABS_GOLD, {**row("减少832起", -832, kind="change"), "change_abs": -83.2}, False),
+        # A gold file without the column does not score it.
+        (row("发案减少832起", -832, kind="change"), {**ABS_GOLD, "change_abs": -832.0}, True),
+        # A level row of the gold matches no change row.
+        ({**GOLD, "change_abs": ""}, {**GOLD, "change_abs": 301.0}, False),
+        ({**GOLD, "change_abs": ""}, {**GOLD, "change_abs": None}, True),
+    ],
+)
+def test_change_abs_is_scored_when_the_gold_has_it(
+    gold: dict, predicted: dict, matches: bool
+) -> None:
+    assert rows_match(gold, predicted) is matches
+
+
 @pytest.mark.parametrize(
     ("a", "b", "overlap"),
     [
