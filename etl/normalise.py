@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal
 
 import opencc
@@ -51,15 +51,16 @@ def fullwidth_to_ascii(text: str) -> str:
     return FULLWIDTH_RUN.sub(lambda run: run[0].translate(FULLWIDTH_TO_ASCII), text)
 
 
+def _is_reading(annotation: re.Match[str]) -> bool:
+    return annotation["syllable"] in _readings(annotation["han"])
+
+
 def repair_pinyin_annotations(text: str) -> str:
     """`藝術(shù)` -> `藝術`: drop a parenthesised syllable only when it is a reading of the
     character before it, so `(州)`, `(市、区)`, `(左权)` and `(2)` stay."""
-
-    def without_reading(match: re.Match[str]) -> str:
-        is_reading = match["syllable"] in _readings(match["han"])
-        return match["han"] if is_reading else match[0]
-
-    return PINYIN_ANNOTATION.sub(without_reading, text)
+    return PINYIN_ANNOTATION.sub(
+        lambda match: match["han"] if _is_reading(match) else match[0], text
+    )
 
 
 SCRIPT_SAMPLE = 2_000
@@ -118,3 +119,39 @@ def normalise_text(text: str, script: Script | None = None) -> str:
     if (script or detect_script(text)) in CONVERTED_SCRIPTS:
         text = to_simplified(text)
     return "\n".join(HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+
+
+@lru_cache(maxsize=16)  # a paragraph's claims are quoted one after another
+def normalised_origins(line: str) -> tuple[int, ...]:
+    """Where each character of `normalise_text(line, script)` stood in `line` (one line, any
+    script): so a claim found in the normalised text can be quoted as it was published.
+
+    Normalising only drops characters (pinyin readings, repeated and outer spaces) and replaces
+    others one for one: full-width forms by ASCII, and OpenCC's tw2s maps every character and
+    phrase of its dictionaries to one of the same length.
+    """
+    text = fullwidth_to_ascii(line)
+    dropped = bytearray(len(text))
+    for annotation in PINYIN_ANNOTATION.finditer(text):
+        if _is_reading(annotation):
+            dropped[annotation.end("han") : annotation.end()] = b"\1" * (
+                annotation.end() - annotation.end("han")
+            )
+    origins: list[int] = []
+    after_space = True  # a line starts stripped
+    for position, character in enumerate(text):
+        if dropped[position]:
+            continue
+        is_space = HORIZONTAL_SPACE.match(character) is not None
+        if not (is_space and after_space):
+            origins.append(position)
+        after_space = is_space
+    while origins and HORIZONTAL_SPACE.match(text[origins[-1]]):
+        origins.pop()
+    return tuple(origins)
+
+
+def original_span(line: str, start: int, end: int) -> tuple[int, int]:
+    """Where `normalise_text(line)[start:end]` (not empty) stood in `line`."""
+    origins = normalised_origins(line)
+    return origins[start], origins[end - 1] + 1

@@ -17,6 +17,7 @@ from etl.fingerprint import pipeline_version
 from etl.indicators import Indicator, extract_indicators, placed
 from etl.ingest import Ingested, ingest
 from etl.keywords import top_keywords_in
+from etl.normalise import original_span
 from etl.places import locate_article
 from etl.provenance import placed_as_given, with_given
 from etl.read import SourceFile
@@ -48,6 +49,11 @@ class IndicatorRecord:
     place_level: str
     period_resolved: bool  # see etl.dating
     period_label: str
+    # the claim as published, original_text[original_start_offset:original_end_offset] of its
+    # paragraph (the indicator's own quote and offsets are in the normalised text)
+    quote: str
+    original_start_offset: int
+    original_end_offset: int
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,7 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
             ),
             period_resolved=period_resolved(found, article.published_on),
             period_label=period_label(found, article.published_on),
+            **as_published(p.original_text, found),
         )
         for p in paragraphs
         for found in extract_indicators(p.text, article.published_on)
@@ -153,6 +160,17 @@ def describe_document(ingested: Ingested, source: SourceFile) -> DocumentRecord:
         warnings=list(ingested.decoded.warnings) + given_warnings,
         given=source.given,
     )
+
+
+def as_published(original: str, found: Indicator) -> dict[str, str | int]:
+    """A claim's quote and offsets in its paragraph's verbatim line (script, punctuation and
+    spacing as published), from where the extractor found it in the normalised text."""
+    start, end = original_span(original, found.start_offset, found.end_offset)
+    return {
+        "quote": original[start:end],
+        "original_start_offset": start,
+        "original_end_offset": end,
+    }
 
 
 def with_offsets(paragraphs: list[tuple[str, str, str, str]]) -> list[ParagraphRecord]:

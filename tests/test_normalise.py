@@ -6,11 +6,15 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from etl.normalise import (
     detect_script,
     fullwidth_to_ascii,
     normalise_text,
+    normalised_origins,
+    original_span,
     repair_pinyin_annotations,
     to_simplified,
 )
@@ -131,3 +135,46 @@ def test_normalising_line_by_line_equals_normalising_the_whole(path):
     script = detect_script(text)
     by_line = "\n".join(normalise_text(line, script) for line in text.split("\n"))
     assert by_line == normalise_text(text, script)
+
+
+@pytest.mark.parametrize(
+    ("line", "normalised", "published"),
+    [
+        ("全市刑事案件下降１２．１％。", "下降12.1%", "下降１２．１％"),
+        ("去年，全市刑事案件同比下降了17.1%。", "去年,全市", "去年，全市"),
+        ("嚴(yán)重暴力犯罪下降", "严重暴力", "嚴(yán)重暴力"),  # a reading inside stays
+        ("  　有人说  平安建设 ", "有人说 平安", "有人说  平安"),
+        ("著力建設社區(qū)3個", "社区3个", "社區(qū)3個"),
+    ],
+)
+def test_a_stretch_of_the_normalised_line_is_quoted_as_published(line, normalised, published):
+    start = normalise_text(line).index(normalised)
+    first, last = original_span(line, start, start + len(normalised))
+    assert line[first:last] == published
+
+
+@pytest.mark.parametrize("path", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_every_normalised_character_of_the_seeds_has_its_origin(path):
+    text = path.read_text(encoding="utf-8")
+    script = detect_script(text)
+    for line in text.split("\n"):
+        normalised = normalise_text(line, script)
+        origins = normalised_origins(line)
+        assert len(origins) == len(normalised)
+        assert normalise_text("".join(line[i] for i in origins), script) == normalised
+
+
+LINE_CHARACTERS = st.sampled_from("全市刑事案件發展社區著力 　\t１２．％,(fā)(qū)3.5%")
+
+
+@given(st.text(LINE_CHARACTERS, max_size=40))
+def test_origins_rise_and_match_the_normalised_characters(line):
+    normalised = normalise_text(line)
+    origins = normalised_origins(line)
+    assert len(origins) == len(normalised)
+    assert list(origins) == sorted(set(origins))
+    script = detect_script(line)
+    assert all(
+        normalise_text(fullwidth_to_ascii(line[origin]), script) in (char, "")
+        for origin, char in zip(origins, normalised, strict=True)
+    )
