@@ -70,7 +70,9 @@ class Indicator:
     bound: str | None
     measure: str | None = None  # stock, added, events, rate or amount
     why_unmapped: str | None = None  # why `metric` is None, a code from rules data
-    change_abs: float | None = None  # a change in the unit itself ("减少832起" -> -832, 起)
+    # A change in the unit itself: 发案减少832起 is kind "change", value and change_abs -832,
+    # unit 起 (as a change in percent has change_pct, one in points change_pp); None on levels.
+    change_abs: float | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,9 @@ class _Number:
     unit: str | None
     unit_kind: str  # count, amount, rate or pp
     approx: str | None
+    change_only: bool = False  # a multiple (5.3倍): a claim only as a change
+    direction: str | None = None  # what the words state by themselves: 翻一番 is up
+    listed: bool = False  # a value of a run after 分别 (提高0.49、-1.3、0.9): shares its change
 
 
 @dataclass(frozen=True)
@@ -97,10 +102,26 @@ def _alternation(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+def _unit_words(units: dict[str, dict]) -> str:
+    """The unit words, longest first, each with what must follow it (天 only before 零发案)."""
+    return "|".join(
+        re.escape(word)
+        + (f"(?={units[word]['only_before']})" if "only_before" in units[word] else "")
+        for word in sorted(units, key=len, reverse=True)
+    )
+
+
 @dataclass(frozen=True)
 class _Grammar:
     number: re.Pattern[str]
     number_start: re.Pattern[str]
+    percent_words: dict[str, str]  # 万分之 -> ‱
+    fractions: dict[str, dict]  # 成 -> {factor: 10}
+    doublings: dict[str, float]  # 翻一番 -> 100
+    bare_units: tuple[tuple[re.Pattern[str], str, str], ...]  # (text before, unit, kind)
+    change_units: dict[str, str]  # % -> 个百分点
+    value_run: re.Pattern[str]
+    value: re.Pattern[str]
     excluded: tuple[re.Pattern[str], ...]
     units: dict[str, dict]
     percent: dict[str, dict]
@@ -109,6 +130,8 @@ class _Grammar:
     change: re.Pattern[str]
     basis: re.Pattern[str]
     directions: dict[str, str]
+    absolute_directions: frozenset[str]
+    absolute_not_after: re.Pattern[str]
     lead_in: re.Pattern[str]
     place_prefix: re.Pattern[str]
     verbs: re.Pattern[str]
@@ -173,18 +196,28 @@ def _grammar() -> _Grammar:
     suffix = _alternation(rules["approx_suffixes"])
     magnitude = "[" + "".join(magnitudes) + "]"
     percent_sign = _alternation(list(unit_rules["percent"]))
+    fractions = unit_rules["fractions"]
+    fraction = "|".join(
+        f"{re.escape(word)}(?!{rule['not_before']})" for word, rule in fractions.items()
+    )
     number = re.compile(
         # 96%, 0.5‰, 3个百分点, 10%-20%
         rf"(?:(?P<plow>{ARABIC})%?{RANGE_SEPARATOR})?(?P<pnum>{ARABIC})(?P<psign>{percent_sign})"
         rf"(?P<psuffix>{suffix})?"
-        # 百分之九十, 百分之百
-        rf"|百分之(?P<pcn>{ARABIC}|{CHINESE}|百)(?P<pcnsuffix>{suffix})?"
+        # 百分之九十, 百分之百, 万分之三十点五
+        rf"|(?P<pword>{_alternation(list(unit_rules['percent_words']))})"
+        rf"(?P<pcn>{ARABIC}|{CHINESE}(?:点[〇零一二三四五六七八九]+)?|百)(?P<pcnsuffix>{suffix})?"
         # 3500余名, 20.5万个, 600余万人次, 200—400户, 三千余人
         rf"|(?:(?P<low>{numeral}){RANGE_SEPARATOR})?(?P<num>{numeral})(?P<infix>{infix})?"
-        rf"(?P<mag>{magnitude}{{0,2}})(?P<infix2>{infix})?(?P<unit>{_alternation(list(units))})"
+        rf"(?P<mag>{magnitude}{{0,2}})(?P<infix2>{infix})?(?P<unit>{_unit_words(units)})"
         rf"(?P<suffix>{suffix})?"
-        # 受理治安案件6104, : a bare number closing a clause after its subject
-        rf"|(?<=[\u4e00-\u9fff])(?P<bare>{ARABIC})(?=[{re.escape(CLAUSE_BREAKS)}]|$)"
+        # 降三成, 近九成, 上升5.3倍; 翻一番
+        rf"|(?P<fnum>{numeral})(?P<fword>{fraction})(?P<fsuffix>{suffix})?"
+        rf"|(?P<doubling>{_alternation(list(unit_rules['doublings']))})"
+        # 受理治安案件6104, : a bare number closing a clause after its subject, or before the
+        # level it went to (由2019年的18.6下降到12.1)
+        rf"|(?<=[\u4e00-\u9fff])(?P<bare>{ARABIC})"
+        rf"(?=[{re.escape(CLAUSE_BREAKS)}]|$|{rules['bare_before']})"
     )
     directions = {w: d for d, words in rules["directions"].items() for w in words}
     measures = load_yaml("measures.yaml")
@@ -197,9 +230,26 @@ def _grammar() -> _Grammar:
     }
     bases = "|".join(f"(?:{b})" for b in rules["bases"])
     abstract = _alternation(rules["abstract_nouns"])
+    value = rf"-?{ARABIC}"
+    words_first = _alternation([*unit_rules["percent_words"], *unit_rules["doublings"]])
     return _Grammar(
         number=number,
-        number_start=re.compile(NUMERAL_START),
+        number_start=re.compile(f"{NUMERAL_START}|{words_first}"),
+        percent_words=unit_rules["percent_words"],
+        fractions=fractions,
+        doublings=unit_rules["doublings"],
+        bare_units=tuple(
+            (re.compile(b["after"]), b["unit"], b["kind"]) for b in unit_rules["bare_units"]
+        ),
+        change_units=unit_rules["change_units"],
+        value_run=re.compile(
+            rules["value_run"]
+            .replace("{bases}", bases)
+            .replace("{directions}", _alternation(list(directions)))
+            .replace("{direction_tail}", rules["direction_tail"])
+            .replace("{value}", value)
+        ),
+        value=re.compile(value),
         excluded=tuple(re.compile(p) for p in rules["excluded_spans"]),
         units=units,
         percent=unit_rules["percent"],
@@ -211,6 +261,8 @@ def _grammar() -> _Grammar:
         ),
         basis=re.compile(bases),
         directions=directions,
+        absolute_directions=frozenset(rules["absolute_directions"]),
+        absolute_not_after=re.compile(f"(?:{rules['absolute_direction_not_after']})$"),
         lead_in=re.compile(f"^(?:{_alternation(rules['lead_ins'])})"),
         place_prefix=re.compile(rules["place_prefix"]),
         verbs=re.compile(_alternation([v for v in rules["verbs"] if len(v) > 1])),
@@ -348,7 +400,7 @@ def _read_number(match: re.Match[str], grammar: _Grammar) -> _Number | None:
 
 def _read_number_unchecked(match: re.Match[str], grammar: _Grammar) -> _Number | None:
     if match["pnum"] or match["pcn"]:
-        sign = match["psign"] or "%"
+        sign = match["psign"] or grammar.percent_words[match["pword"]]
         percent = grammar.percent[sign]
         lows = (float(match["plow"].replace(",", "")),) if match["plow"] else ()
         value = parse_numeral(match["pnum"] or match["pcn"])
@@ -356,9 +408,29 @@ def _read_number_unchecked(match: re.Match[str], grammar: _Grammar) -> _Number |
         kind = "pp" if percent["unit"] == "个百分点" else "rate"
         approx = match["psuffix"] or match["pcnsuffix"]
         return _Number(match.start(), match.end(), values, percent["unit"], kind, approx)
+    if match["fnum"]:
+        fraction = grammar.fractions[match["fword"]]
+        value = parse_numeral(match["fnum"]) * fraction["factor"]
+        return _Number(
+            match.start(),
+            match.end(),
+            (value,),
+            "%",
+            "rate",
+            match["fsuffix"],
+            change_only=fraction.get("change_only", False),
+        )
+    if match["doubling"]:
+        value = float(grammar.doublings[match["doubling"]])
+        return _Number(match.start(), match.end(), (value,), "%", "rate", None, direction="up")
     if match["bare"]:
         value = float(match["bare"].replace(",", ""))
-        return _Number(match.start(), match.end(), (value,), None, "count", None)
+        text = match.string
+        clause = text[_last_break(text, match.start(), CLAUSE_BREAKS) : match.start()]
+        unit, kind = next(
+            ((u, k) for after, u, k in grammar.bare_units if after.search(clause)), (None, "count")
+        )
+        return _Number(match.start(), match.end(), (value,), unit, kind, None)
     numerals = [n for n in (match["low"], match["num"]) if n]
     if any(_is_not_a_count(n) for n in numerals):
         return None
@@ -404,6 +476,35 @@ def _find_numbers(text: str, grammar: _Grammar) -> list[_Number]:
         if prefix:
             number = dataclasses.replace(number, start=start - len(prefix), approx=prefix)
         numbers.append(number)
+    return _with_value_runs(text, numbers, grammar) if "分别" in text else numbers
+
+
+def _with_value_runs(text: str, numbers: list[_Number], grammar: _Grammar) -> list[_Number]:
+    """`numbers` with the values of each run after 分别 and a direction (分别比上年提高0.49、
+    -1.3、0.9) as listed numbers, in the unit written after the last value, else in the change
+    unit of the last level before the run in its sentence; a run with no unit to take is no
+    claim at all."""
+    for run in grammar.value_run.finditer(text):
+        start, end = run.span("run")
+        inside = [n for n in numbers if start <= n.start < end]
+        outside = [n for n in numbers if not start <= n.start < end]
+        last = inside[-1] if inside else None
+        if last is not None and last.unit is not None and last.end > end:
+            unit, unit_kind, end = last.unit, last.unit_kind, last.end  # 2.4个百分点
+        else:
+            sentence_start = _last_break(text, start, SENTENCE_BREAKS)
+            levels = [n for n in outside if sentence_start <= n.start < start and n.unit]
+            if not levels:
+                numbers = outside
+                continue
+            unit = grammar.change_units.get(levels[-1].unit or "", levels[-1].unit)
+            unit_kind = "pp" if unit in grammar.change_units.values() else levels[-1].unit_kind
+        values = [
+            _Number(v.start(), v.end(), (float(v[0].replace(",", "")),), unit, unit_kind, None)
+            for v in grammar.value.finditer(text, start, end)
+        ]
+        listed = [dataclasses.replace(v, listed=True) for v in values[1:]]
+        numbers = sorted([*outside, values[0], *listed], key=lambda n: n.start)
     return numbers
 
 
@@ -576,7 +677,7 @@ def _read_change(
     """(direction, basis, where the basis or direction starts) for a change, else None.
 
     A percent needs only a direction (下降5.8%); a count needs a basis too (比去年增加120起),
-    since 新增加7000个 is a level.
+    since 新增加7000个 is a level, or else a direction that only a change has (发案减少832起).
     """
     region = text[clause_start : number.start]
     match = grammar.change.search(region)
@@ -590,7 +691,11 @@ def _read_change(
             basis = earlier[-1][0]
             subject_end = earlier[-1].start()
     if number.unit_kind in ("count", "amount") and basis is None:
-        return None
+        absolute = match["direction"] in grammar.absolute_directions and not (
+            grammar.absolute_not_after.search(region, 0, match.start("direction"))
+        )
+        if not absolute:
+            return None  # 新增加7000个: a level
     return grammar.directions[match["direction"]], basis, clause_start + subject_end
 
 
@@ -616,16 +721,20 @@ def _read(
 ) -> _Reading | None:
     clause_start = max(_last_break(text, number.start, CLAUSE_BREAKS), _reading_end(previous))
     change = _read_change(text, number, clause_start, grammar)
+    if change is None and number.direction is not None:
+        change = (number.direction, None, number.start)  # 见警率翻一番
     quote_start = number.start
     if (
         previous is not None
         and previous.kind == "change"
-        and number.unit_kind == "rate"
+        and (number.unit_kind == "rate" or number.listed)
         and (grammar.coordination.fullmatch(text, previous.number.end, number.start))
     ):
         # 分别下降12.3%和8.7%: the second number shares the first one's change.
         kind, direction, basis = "change", previous.direction, previous.basis
         subject = _Subject(None, "", None, None)
+    elif number.change_only and change is None:
+        return None  # 是去年的1.5倍: a multiple with no direction says no change
     elif change is not None or number.unit_kind == "pp":
         kind = "change"
         direction, basis, quote_start = change or (None, None, number.start)
@@ -767,8 +876,16 @@ def _bind_respectively(
         ):
             run.append(run[-1] + 1)
         if cue and len(run) > 1:
-            region = text[_last_break(text, cue[-1].start(), SENTENCE_BREAKS) : cue[-1].start()]
-            for position, item in zip(run, _run_items(region, len(run), grammar), strict=False):
+            sentence_start = _last_break(text, cue[-1].start(), SENTENCE_BREAKS)
+            # 安全感、知晓率分别为98.1%、86.5%,分别提高0.5、1.3: a second run takes the list
+            # of the first when its own clause has none.
+            earlier = grammar.respectively.finditer(text, sentence_start, cue[-1].start())
+            items: list[str] = []
+            for found in (cue[-1], *reversed(list(earlier))):
+                items = _run_items(text[sentence_start : found.start()], len(run), grammar)
+                if items:
+                    break
+            for position, item in zip(run, items, strict=False):
                 bound[position] = _bound_to(rows[position], item, grammar)
         i = run[-1] + 1
     return bound
@@ -846,9 +963,9 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
         period = _period(
             text, periods, sentence_start, number.start, taken, grammar.from_period_markers
         )
-        earlier = grammar.earlier_state.search(text, max(0, number.start - 8), number.start)
-        if earlier is not None:  # 由原来的48%: a state before the sentence's period
-            when = earlier["when"]
+        earlier = grammar.earlier_state.search(text, max(0, number.start - 12), number.start)
+        if earlier is not None:  # 由原来的48%, 比去年同期的29120起: an earlier state
+            when = earlier["when"] or earlier["base"]
             period = Period(when, earlier.start(), earlier.end(), None, None) if when else None
         is_target = grammar.target.search(text, sentence_start, number.start) is not None
         area = _area(text, sentence_start, number.start, grammar)
@@ -859,6 +976,10 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
         bounds = ("low", "high") if len(number.values) == 2 else (None,)
         for bound, value in zip(bounds, number.values, strict=True):
             signed = sign * value if reading.kind == "change" else value
+            direction = reading.direction
+            if value < 0 and direction is not None:  # 提高...-1.3: the sign written wins
+                direction = "down" if direction == "up" else "up"
+            in_units = reading.kind == "change" and number.unit_kind in ("count", "amount")
             rows.append(
                 Indicator(
                     position=len(rows),
@@ -872,7 +993,7 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
                     kind=reading.kind,
                     change_pct=signed if reading.kind == "change" and number.unit == "%" else None,
                     change_pp=signed if number.unit_kind == "pp" else None,
-                    direction=reading.direction,
+                    direction=direction,
                     basis=reading.basis,
                     period=period.text if period else None,
                     period_start=period.period_start if period else None,
@@ -883,6 +1004,7 @@ def extract_indicators(text: str, published_on: dt.date | None = None) -> list[I
                     bound=bound,
                     measure=reading.measure,
                     why_unmapped=reading.why_unmapped,
+                    change_abs=signed if in_units else None,
                 )
             )
             spans.append((number.start, number.end))

@@ -18,6 +18,8 @@ from etl.rules_data import load_units, load_yaml
 # `*` in a synonym: up to eight characters of anything but a clause break.
 WILDCARD = r"[^,，。;；、]{0,8}?"
 LEVEL_KINDS = frozenset({"count", "amount", "rate"})
+# Kinds whose metric must be in the family of the row's unit: cases never persons, % never ‱.
+UNIT_BOUND_KINDS = frozenset({"count", "rate"})
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,15 @@ class MetricCatalogue:
             for position, synonym in enumerate(self.synonyms):
                 if kind in LEVEL_KINDS and kinds[synonym.code] != kind:
                     continue
-                if kind == "count" and family and families[synonym.code] not in (None, family):
+                if (
+                    kind in UNIT_BOUND_KINDS
+                    and family
+                    and families[synonym.code]
+                    not in (
+                        None,
+                        family,
+                    )
+                ):
                     continue
                 index.setdefault(synonym.text.replace("*", "")[0], []).append(position)
             self._indexes[kind, family] = {c: tuple(found) for c, found in index.items()}
@@ -108,8 +118,8 @@ class MetricCatalogue:
 
         A rate maps only to rate metrics and a level only to metrics of its kind; a change
         maps to whatever metric it changes. A count maps only to a metric that counts the
-        same family of thing as its unit (12个窝点 is not a number of cases); a row without a
-        unit maps freely. The longest synonym wins, then a literal one, then the one with more
+        same family of thing as its unit (12个窝点 is not a number of cases), a rate only to
+        one in its unit (万人发案率11.43‱ is no percent); a row without a unit maps freely. The longest synonym wins, then a literal one, then the one with more
         literal characters (破获*毒品*案件 over 破获*案件: the sub-type), then
         the one nearer the end (Chinese puts the head noun last: 安全感调查显示满意率 is a
         satisfaction rate). A synonym must end past `after`, the length of a topic prefixed

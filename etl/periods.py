@@ -59,6 +59,12 @@ def _shift_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
+def _shift_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 Resolver = Callable[[dict[str, str | None], dt.date | None], DateRange]
 
 
@@ -93,6 +99,9 @@ RESOLVERS: dict[str, Resolver] = {
     "next_year": _relative(lambda g, day: whole_year(day.year + 1)),
     "recent_years": _relative(
         lambda g, day: (_shift_years(day, -int(parse_numeral(g["n"] or ""))), day)
+    ),
+    "recent_months": _relative(
+        lambda g, day: (_shift_months(day, -int(parse_numeral(g["n"] or ""))), day)
     ),
     "past_year": _relative(lambda g, day: (_shift_years(day, -1), day)),
 }
