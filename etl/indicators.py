@@ -479,6 +479,25 @@ def _find_numbers(text: str, grammar: _Grammar) -> list[_Number]:
     return _with_value_runs(text, numbers, grammar) if "分别" in text else numbers
 
 
+def _unit_of_levels(
+    text: str, numbers: list[_Number], start: int, end: int, grammar: _Grammar
+) -> tuple[str, str] | None:
+    """(unit, unit kind) of the changes in a run of values text[start:end] that has no unit:
+    the change unit of the level before it in its sentence when that is a percent (98.12% ->
+    个百分点), else the unit of as many levels of one unit as the run has values (分别为812起、
+    436起,分别减少96、12); None when there are none (两项指标分别提高1.2、0.4)."""
+    sentence_start = _last_break(text, start, SENTENCE_BREAKS)
+    levels = [n for n in numbers if sentence_start <= n.start < start and n.unit]
+    if not levels:
+        return None
+    last = levels[-1]
+    if last.unit in grammar.change_units:  # rules/units.yaml: percentage points
+        return grammar.change_units[last.unit], "pp"
+    count = len(grammar.value.findall(text, start, end))
+    same = [n for n in levels[-count:] if n.unit == last.unit]
+    return (last.unit, last.unit_kind) if len(levels) >= count == len(same) else None
+
+
 def _with_value_runs(text: str, numbers: list[_Number], grammar: _Grammar) -> list[_Number]:
     """`numbers` with the values of each run after 分别 and a direction (分别比上年提高0.49、
     -1.3、0.9) as listed numbers, in the unit written after the last value, else in the change
@@ -492,13 +511,11 @@ def _with_value_runs(text: str, numbers: list[_Number], grammar: _Grammar) -> li
         if last is not None and last.unit is not None and last.end > end:
             unit, unit_kind, end = last.unit, last.unit_kind, last.end  # 2.4个百分点
         else:
-            sentence_start = _last_break(text, start, SENTENCE_BREAKS)
-            levels = [n for n in outside if sentence_start <= n.start < start and n.unit]
-            if not levels:
+            unit_of_levels = _unit_of_levels(text, outside, start, end, grammar)
+            if unit_of_levels is None:
                 numbers = outside
                 continue
-            unit = grammar.change_units.get(levels[-1].unit or "", levels[-1].unit)
-            unit_kind = "pp" if unit in grammar.change_units.values() else levels[-1].unit_kind
+            unit, unit_kind = unit_of_levels
         values = [
             _Number(v.start(), v.end(), (float(v[0].replace(",", "")),), unit, unit_kind, None)
             for v in grammar.value.finditer(text, start, end)
