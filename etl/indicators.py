@@ -5,6 +5,11 @@ rules/metrics.yaml). It works on one paragraph's normalised simplified text and 
 segmentation: a number is found by its unit (301起, 20.5万个, 96%), its subject is the noun
 written right after it (3500余名网格管理员) or else the clause before it (共破获毒品案件7起), and
 a level and its change are separate rows (电诈案件301起,同比下降18%).
+
+A change row has kind "change" and its signed value in `value`, and says what it is a change in:
+change_pct for percent (同比下降18%, 上升5.3倍 = +530%, 降三成 = -30%), change_pp for
+percentage points, change_abs for the unit itself (发案减少832起: -832, unit 起; 损失减少1260万元:
+-12600000, unit 元). A rate per ten thousand (万人发案率11.43) keeps its unit ‱.
 """
 
 from __future__ import annotations
@@ -211,8 +216,8 @@ def _grammar() -> _Grammar:
         rf"|(?:(?P<low>{numeral}){RANGE_SEPARATOR})?(?P<num>{numeral})(?P<infix>{infix})?"
         rf"(?P<mag>{magnitude}{{0,2}})(?P<infix2>{infix})?(?P<unit>{_unit_words(units)})"
         rf"(?P<suffix>{suffix})?"
-        # 降三成, 近九成, 上升5.3倍; 翻一番
-        rf"|(?P<fnum>{numeral})(?P<fword>{fraction})(?P<fsuffix>{suffix})?"
+        # 降三成, 近九成, 上升5.3倍, 多了一倍多; 翻一番
+        rf"|(?P<fnum>{numeral})(?P<fword>{fraction})(?P<fsuffix>{suffix}|{infix})?"
         rf"|(?P<doubling>{_alternation(list(unit_rules['doublings']))})"
         # 受理治安案件6104, : a bare number closing a clause after its subject, or before the
         # level it went to (由2019年的18.6下降到12.1)

@@ -119,11 +119,11 @@ class MetricCatalogue:
         A rate maps only to rate metrics and a level only to metrics of its kind; a change
         maps to whatever metric it changes. A count maps only to a metric that counts the
         same family of thing as its unit (12个窝点 is not a number of cases), a rate only to
-        one in its unit (万人发案率11.43‱ is no percent); a row without a unit maps freely. The longest synonym wins, then a literal one, then the one with more
-        literal characters (破获*毒品*案件 over 破获*案件: the sub-type), then
-        the one nearer the end (Chinese puts the head noun last: 安全感调查显示满意率 is a
-        satisfaction rate). A synonym must end past `after`, the length of a topic prefixed
-        to the context.
+        one in its unit (万人发案率11.43‱ is no percent); a row without a unit maps freely.
+        The longest synonym wins, then a literal one, then the one with more literal
+        characters (破获*毒品*案件 over 破获*案件: the sub-type), then the one nearer the end
+        (Chinese puts the head noun last: 安全感调查显示满意率 is a satisfaction rate). A
+        synonym must end past `after`, the length of a topic prefixed to the context.
         """
         index = self._index(kind, self.unit_families.get(unit or ""))
         best: tuple[int, bool, int, int] | None = None
