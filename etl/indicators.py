@@ -481,7 +481,9 @@ def _find_numbers(text: str, grammar: _Grammar) -> list[_Number]:
         if prefix:
             number = dataclasses.replace(number, start=start - len(prefix), approx=prefix)
         numbers.append(number)
-    return _with_value_runs(text, numbers, grammar) if "分别" in text else numbers
+    if "分别" not in text:
+        return numbers
+    return _with_value_runs(text, numbers, excluded or _excluded(text, grammar), grammar)
 
 
 def _unit_of_levels(
@@ -503,13 +505,17 @@ def _unit_of_levels(
     return (last.unit, last.unit_kind) if len(levels) >= count == len(same) else None
 
 
-def _with_value_runs(text: str, numbers: list[_Number], grammar: _Grammar) -> list[_Number]:
+def _with_value_runs(
+    text: str, numbers: list[_Number], excluded: bytearray, grammar: _Grammar
+) -> list[_Number]:
     """`numbers` with the values of each run after 分别 and a direction (分别比上年提高0.49、
     -1.3、0.9) as listed numbers, in the unit written after the last value, else in the change
     unit of the last level before the run in its sentence; a run with no unit to take is no
     claim at all."""
     for run in grammar.value_run.finditer(text):
         start, end = run.span("run")
+        if excluded[start]:
+            continue  # inside a quote or a heading
         inside = [n for n in numbers if start <= n.start < end]
         outside = [n for n in numbers if not start <= n.start < end]
         last = inside[-1] if inside else None
