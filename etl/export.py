@@ -16,8 +16,6 @@ from typing import IO, Any
 
 from sqlalchemy import Boolean, Connection, Date, DateTime, Float, Integer, Numeric, inspect, text
 
-from etl.models import Base
-
 FORMATS = ("jsonl", "csv", "parquet")
 BATCH_ROWS = 10_000
 # What the database holds besides the published tables and views: Alembic's bookkeeping, the
@@ -61,18 +59,9 @@ def export_table(connection: Connection, table: str, format_: str, out: IO[Any])
 
 
 def declared_columns(connection: Connection, table: str) -> list[tuple[str, object]]:
-    """Each column's name, in the database's order, and type: as the models declare it for a
-    table's column (SQLite reports dates as TEXT), as the database reports it for a view's."""
-    model = Base.metadata.tables.get(table)
-    return [
-        (
-            column["name"],
-            model.columns[column["name"]].type
-            if model is not None and column["name"] in model.columns
-            else column["type"],
-        )
-        for column in inspect(connection).get_columns(table)
-    ]
+    """Each column's name, in the database's order, and the type the database declares it
+    (dates and flags too, since revision 0017; a view's columns pass on their tables')."""
+    return [(column["name"], column["type"]) for column in inspect(connection).get_columns(table)]
 
 
 def row_batches(connection: Connection, table: str, names: Sequence[str]) -> Iterator[list[tuple]]:

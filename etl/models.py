@@ -9,9 +9,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
-    Boolean,
-    Date,
-    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -33,23 +30,13 @@ NAMING_CONVENTION = {
 }
 
 
-# On SQLite, declare columns by their storage class (what BI tools read from PRAGMA table_info and
-# what views pass on): dates and times are ISO TEXT, floats REAL, booleans INTEGER. SQLAlchemy still
-# reads and writes them as Python dates, floats and bools. PostgreSQL keeps its native types.
-@compiles(Date, "sqlite")
-@compiles(DateTime, "sqlite")
-def _sqlite_iso_text(_type, _compiler, **_kw) -> str:
-    return "TEXT"
-
-
+# On SQLite a column's declared type is what BI tools read (PRAGMA table_info) and what views pass
+# on: dates and times are declared DATE and DATETIME (their values ISO text), booleans BOOLEAN (0
+# and 1), as SQLAlchemy declares them, so that Superset and pandas take them as dates and booleans
+# (revision 0017); floats are declared REAL, SQLite's own name. PostgreSQL keeps its native types.
 @compiles(Float, "sqlite")
 def _sqlite_real(_type, _compiler, **_kw) -> str:
     return "REAL"
-
-
-@compiles(Boolean, "sqlite")
-def _sqlite_integer(_type, _compiler, **_kw) -> str:
-    return "INTEGER"
 
 
 class Base(DeclarativeBase):

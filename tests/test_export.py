@@ -66,13 +66,30 @@ def test_parquet_keeps_the_declared_types_and_every_value(seeded_db_path, tmp_pa
     assert table.column("text").to_pylist() == [row[names.index("text")] for row in rows]
 
 
-def test_a_comparison_view_exports_as_parquet_too(seeded_db_path, tmp_path):
+def test_a_comparison_view_exports_as_parquet_too_its_dates_as_dates(seeded_db_path, tmp_path):
     out = tmp_path / "metric_comparison.parquet"
     result = pingan("export", "--db", seeded_db_path, "--table", "metric_comparison",
                     "--format", "parquet", "--out", out)  # fmt: skip
     assert result.exit_code == 0, result.output
+    table = pq.read_table(out)
+    assert str(table.schema.field("period_start").type) == "date32[day]"
+    assert str(table.schema.field("is_target").type) == "bool"
     names, rows = rows_of(seeded_db_path, "metric_comparison")
-    assert pq.read_table(out).to_pylist() == [dict(zip(names, row, strict=True)) for row in rows]
+    with sqlite3.connect(seeded_db_path) as connection:
+        declared = dict(
+            (column[1], column[2])
+            for column in connection.execute("PRAGMA table_info(metric_comparison)")
+        )
+    read_as = {"DATE": dt.date.fromisoformat, "BOOLEAN": bool}  # ISO text and SQLite's 0 and 1
+    assert table.to_pylist() == [
+        {
+            name: read_as[declared[name]](value)
+            if value is not None and declared[name] in read_as
+            else value
+            for name, value in zip(names, row, strict=True)
+        }
+        for row in rows
+    ]
 
 
 def test_a_file_export_gives_the_bytes_standard_output_gives(seeded_db_path, tmp_path):

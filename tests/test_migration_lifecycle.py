@@ -116,3 +116,70 @@ def test_plain_alembic_from_the_repo_root_migrates_the_database_named_by_pingan_
     assert db.current_revision(fresh_engine(tmp_path, "plain.sqlite")) == db.head_revision()
     subprocess.run([*alembic, "downgrade", "-1"], cwd=ROOT, env=env, check=True)
     assert db.current_revision(fresh_engine(tmp_path, "plain.sqlite")) == REVISIONS[-2]
+
+
+def schema_objects(engine) -> dict[str, object]:
+    """What a table rebuild could lose: each index's and trigger's SQL, each table's foreign keys
+    and columns, and the tables the query planner has statistics of."""
+    with engine.connect() as connection:
+        objects = connection.execute(
+            text("SELECT type, name, sql FROM sqlite_master WHERE type IN ('index', 'trigger')")
+        ).all()
+        tables = inspect(connection).get_table_names()
+        return {
+            "indexes and triggers": {(kind, name, sql) for kind, name, sql in objects},
+            "foreign keys": {
+                # each key's target table, columns and actions, not its position in the list
+                table: sorted(
+                    tuple(key[2:])
+                    for key in connection.exec_driver_sql(f'PRAGMA foreign_key_list("{table}")')
+                )
+                for table in tables
+            },
+            # each column's name, declared type, whether it may be empty, default, key
+            "declared": {
+                table: [
+                    tuple(column[1:])
+                    for column in connection.exec_driver_sql(f'PRAGMA table_info("{table}")')
+                ]
+                for table in [*tables, *inspect(connection).get_view_names()]
+            },
+            "statistics": set(
+                connection.execute(text("SELECT DISTINCT tbl FROM sqlite_stat1")).scalars()
+            ),
+        }
+
+
+def test_dates_and_flags_declared_as_such_keep_every_row_index_trigger_and_key(
+    tmp_path, seeded_engine
+):
+    """Revision 0017 declares dates DATE and DATETIME and flags BOOLEAN: a loaded database
+    declared as before (TEXT and INTEGER, as its downgrade leaves it) comes through with
+    every row, index, full-text trigger, foreign key and statistic."""
+    engine = fresh_engine(tmp_path)
+    db.upgrade(engine)
+    copy_rows(seeded_engine, engine)
+    with engine.begin() as connection:
+        connection.execute(text("ANALYZE"))
+    at_head = schema_objects(engine)
+    rows = contents(engine, schema_of(engine))
+    db.downgrade(engine, "0016")
+    before = schema_objects(engine)
+    declared_before = {(t, c[0]): c[1] for t, cs in before["declared"].items() for c in cs}
+    assert declared_before[("documents", "published_on")] == "TEXT"
+    assert declared_before[("indicators", "is_target")] == "INTEGER"
+    assert declared_before[("metric_comparison", "period_start")] == "TEXT"
+    assert contents(engine, schema_of(engine)) == rows
+    db.upgrade(engine, "0017")
+    after = schema_objects(engine)
+    assert after == at_head
+    declared = {(t, c[0]): c[1] for t, cs in after["declared"].items() for c in cs}
+    assert declared[("documents", "published_on")] == "DATE"
+    assert declared[("etl_runs", "started_at")] == "DATETIME"
+    assert declared[("indicator_facts", "is_target")] == "BOOLEAN"
+    assert declared[("metric_comparison", "period_start")] == "DATE"
+    assert {k: v for k, v in after.items() if k != "declared"} == {
+        k: v for k, v in before.items() if k != "declared"
+    }
+    assert contents(engine, schema_of(engine)) == rows
+    assert db.script_directory().get_revision("0017").down_revision == "0016"

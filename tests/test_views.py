@@ -2,13 +2,14 @@
 
 import itertools
 import re
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import Boolean, Date, DateTime, inspect, text
 
 from etl.load import counts_statements, load_files
+from etl.models import Base
 from etl.read import find_article_files
 from etl.views import VIEWS_DIR, newest_snapshot, view_body
 from tests.conftest import SEEDS
@@ -32,12 +33,18 @@ def test_view_file_opens_with_a_comment_saying_what_a_row_is(path):
     assert first.startswith(f"-- {path.stem}: one row per")
 
 
+# What SQLite columns are declared as: storage classes, and the dates and flags BI tools read
+# as such (values ISO text and 0/1). SQLite's CAST(x AS DATE) gives a number (2013), so a view
+# computes none: a date it passes on keeps its table's declared type.
+DECLARED_TYPES = ("INTEGER", "REAL", "TEXT", "DATE", "DATETIME", "BOOLEAN")
+
+
 @pytest.mark.parametrize("name", VIEW_NAMES)
 def test_every_view_column_has_a_declared_type(engine, name):
     with engine.connect() as connection:
         columns = connection.execute(text(f'PRAGMA table_info("{name}")')).all()
     assert columns, f"view or materialised table {name} does not exist"
-    untyped = [c.name for c in columns if c.type not in ("INTEGER", "REAL", "TEXT")]
+    untyped = [c.name for c in columns if c.type not in DECLARED_TYPES]
     assert untyped == []
 
 
@@ -356,6 +363,53 @@ def contradicted_engine(tmp_path_factory):
     engine.dispose()
 
 
+# The types a BI tool offers time axes and yes/no filters for (DateTime before Date: SQLite's
+# DATETIME is no Date, nor its DATE a DateTime, but be sure of the order anyway).
+TEMPORAL_OR_FLAG = (DateTime, Date, Boolean)
+
+
+def kind_of(type_) -> type | None:
+    return next((kind for kind in TEMPORAL_OR_FLAG if isinstance(type_, kind)), None)
+
+
+def model_kinds() -> dict[str, type | None]:
+    """Each model column's name and kind (date, time, flag or neither); a view's column of that
+    name passes it on. A name means one kind wherever it stands."""
+    kinds: dict[str, set[type | None]] = {}
+    for table in Base.metadata.tables.values():
+        for column in table.columns:
+            kinds.setdefault(column.name, set()).add(kind_of(column.type))
+    assert all(len(found) == 1 for found in kinds.values() if found != {None}), kinds
+    return {name: found.pop() for name, found in kinds.items()}
+
+
+def public_names(engine) -> list[str]:
+    """The tables and views an analyst reads: not the internal ones the site hides."""
+    from etl.datasette_plugin import INTERNAL_TABLE
+
+    inspector = inspect(engine)
+    names = [*inspector.get_table_names(), *inspector.get_view_names()]
+    return sorted(name for name in names if not INTERNAL_TABLE.search(name))
+
+
+def test_reflection_gives_dates_times_and_flags_where_the_models_say_so(contradicted_engine):
+    from sqlalchemy import MetaData, Table
+
+    kinds = model_kinds()
+    names = public_names(contradicted_engine)
+    assert {"documents", "indicators", "indicator_facts", "metric_comparison"} <= set(names)
+    typed = {}
+    for name in names:
+        table = Table(name, MetaData(), autoload_with=contradicted_engine)
+        for column in table.columns:
+            assert kind_of(column.type) == kinds.get(column.name), f"{name}.{column.name}"
+            typed[f"{name}.{column.name}"] = kind_of(column.type)
+    assert typed["documents.published_on"] is Date
+    assert typed["indicator_facts.period_start"] is Date
+    assert typed["etl_runs.started_at"] is DateTime
+    assert typed["metric_comparison.is_target"] is Boolean
+
+
 @pytest.mark.parametrize("name", VIEW_NAMES)
 def test_views_read_through_sqlalchemy_as_a_bi_tool_would(contradicted_engine, name):
     from sqlalchemy import MetaData, Table, select
@@ -364,7 +418,24 @@ def test_views_read_through_sqlalchemy_as_a_bi_tool_would(contradicted_engine, n
     with contradicted_engine.connect() as connection:
         rows = connection.execute(select(view)).all()
     assert rows
-    assert all(str(column.type) in ("INTEGER", "REAL", "TEXT") for column in view.columns)
+    assert all(str(column.type) in DECLARED_TYPES for column in view.columns)
+    python_types = {Date: date, DateTime: datetime, Boolean: bool}
+    for column in view.columns:
+        expected = python_types.get(kind_of(column.type))
+        if expected is not None:
+            values = [row._mapping[column.name] for row in rows]
+            assert all(isinstance(v, expected) for v in values if v is not None), column.name
+
+
+def test_pandas_reads_dates_as_datetimes_and_flags_as_booleans(contradicted_engine):
+    pandas = pytest.importorskip("pandas")
+
+    facts = pandas.read_sql_table("indicator_facts", contradicted_engine)
+    assert pandas.api.types.is_datetime64_any_dtype(facts["published_on"])
+    assert pandas.api.types.is_datetime64_any_dtype(facts["period_start"])
+    assert pandas.api.types.is_bool_dtype(facts["is_target"])
+    runs = pandas.read_sql_table("etl_runs", contradicted_engine)
+    assert pandas.api.types.is_datetime64_any_dtype(runs["started_at"])
 
 
 @pytest.mark.parametrize(
