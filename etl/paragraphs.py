@@ -125,12 +125,12 @@ def describe_article(
 def derive_title(paragraphs: list[Paragraph]) -> str:
     """A title for an article printed without one: the first sentence of its first body
     paragraph (of its first paragraph if none is body), cut to its first clause when it is
-    too long to read as a title."""
+    too long to read as a title (its first clause that says something: a stray ';' opens none)."""
     texts = [p.text for p in paragraphs if p.kind == "body"] or [p.text for p in paragraphs]
     sentences = [s for text in texts[:1] for s in SENTENCE_BREAK.split(text) if s.strip()]
     sentence = sentences[0] if sentences else "".join(texts[:1])
     if len(sentence) > MAX_DERIVED_TITLE_CHARS:
-        sentence = CLAUSE_BREAK.split(sentence, maxsplit=1)[0]
+        sentence = next((c for c in CLAUSE_BREAK.split(sentence) if c.strip()), sentence)
     if len(sentence) > MAX_DERIVED_TITLE_CHARS:
         sentence = sentence[:MAX_DERIVED_TITLE_CHARS] + "…"
     return sentence

@@ -207,6 +207,11 @@ def test_a_derived_title_is_cut_at_a_clause_when_the_sentence_is_long():
     assert (article.title, article.title_derived) == ("琴瑟和鸣、黄钟大吕,这是艺术的和谐", True)
 
 
+def test_a_derived_title_skips_an_empty_first_clause():
+    article = describe_article(";2013-11-012013-11-01平平平平平平平来源:")
+    assert article.title == "2013-11-012013-11-01平平平平平平平来源:"
+
+
 def test_fullwidth_and_traditional_text_is_described_in_its_normalised_form():
     article = describe_article("創建平安臨夏\n記者 張勇\n２０１５年，臨夏市案件下降１７．１％。")
     assert article.title == "创建平安临夏"
