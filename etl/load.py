@@ -54,7 +54,6 @@ if TYPE_CHECKING:
 
 INDICATOR_FIELDS = (
     "position",
-    "quote",
     "start_offset",
     "end_offset",
     "subject",
@@ -64,6 +63,7 @@ INDICATOR_FIELDS = (
     "kind",
     "change_pct",
     "change_pp",
+    "change_abs",
     "direction",
     "basis",
     "period",
@@ -684,6 +684,10 @@ def indicator_values(found: IndicatorRecord, document_id: int, paragraph_id: int
         "document_id": document_id,
         "paragraph_id": paragraph_id,
         **{name: getattr(claim, name) for name in INDICATOR_FIELDS},
+        "quote": found.quote,
+        "quote_normalised": claim.quote,
+        "original_start_offset": found.original_start_offset,
+        "original_end_offset": found.original_end_offset,
         "scope": found.scope,
         "place_level": found.place_level,
         "period_resolved": found.period_resolved,

@@ -229,7 +229,7 @@ class Indicator(Base):
     document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
     paragraph_id: Mapped[int] = mapped_column(ForeignKey("paragraphs.id", ondelete="CASCADE"))
     position: Mapped[int]
-    quote: Mapped[str] = mapped_column(Text)
+    quote: Mapped[str] = mapped_column(Text)  # as published: see original_start_offset
     start_offset: Mapped[int]
     end_offset: Mapped[int]
     subject: Mapped[str | None] = mapped_column(Text)
@@ -239,6 +239,7 @@ class Indicator(Base):
     kind: Mapped[str] = mapped_column(Text, index=True)
     change_pct: Mapped[float | None] = mapped_column(Float)
     change_pp: Mapped[float | None] = mapped_column(Float)
+    change_abs: Mapped[float | None] = mapped_column(Float)
     direction: Mapped[str | None] = mapped_column(Text)
     basis: Mapped[str | None] = mapped_column(Text)
     period: Mapped[str | None] = mapped_column(Text)
@@ -254,3 +255,9 @@ class Indicator(Base):
     # NULL until the document is derived again after migration 0015 (`pingan refresh`)
     period_resolved: Mapped[bool | None]
     period_label: Mapped[str | None] = mapped_column(Text)
+    # the quote normalised (paragraphs.text[start_offset:end_offset]), for search and comparison;
+    # the offsets of `quote` in paragraphs.original_text, NULL until the document is derived again
+    # after migration 0018
+    quote_normalised: Mapped[str | None] = mapped_column(Text)
+    original_start_offset: Mapped[int | None]
+    original_end_offset: Mapped[int | None]

@@ -135,11 +135,13 @@ def figure(row: dict) -> str:
 
 
 def change(row: dict) -> str:
-    """A claim's change with its basis: -12.67% 比2020年, +3.5个百分点 同比."""
+    """A claim's change with its basis: -12.67% 比2020年, +3.5个百分点 同比, -832起 同比."""
     if row.get("change_pct") is not None:
         amount = f"{row['change_pct']:+,.12g}%"
     elif row.get("change_pp") is not None:
         amount = f"{row['change_pp']:+,.12g}个百分点"
+    elif row.get("change_abs") is not None:
+        amount = f"{row['change_abs']:+,.12g}{row.get('unit') or ''}"
     else:
         return ""
     return f"{amount} {row.get('basis') or ''}".strip()
@@ -163,30 +165,39 @@ def with_claim_marked(paragraph: str, start: int, end: int) -> Markup:
     )
 
 
+# A claim in the words it was published in: its paragraph's verbatim line and the claim's
+# offsets there (a document loaded before revision 0018 and not yet derived again has only the
+# normalised ones).
+AS_PUBLISHED = """
+  case when i.original_start_offset is null then p.text else p.original_text end as paragraph,
+  coalesce(i.original_start_offset, i.start_offset) as quote_start,
+  coalesce(i.original_end_offset, i.end_offset) as quote_end"""
 METRICS_SQL = """
 select code, name_zh, name_en, family, parent, kind, unit, description, city_count,
   document_count, indicator_count
 from metrics order by family, code
 """
-# A metric's figures, city by city, with what a download needs: the paragraph (for the whole
-# sentence), the claim's offsets in it, and the document's source.
-FIGURES_SQL = """
+# A metric's figures, city by city, with what a download needs: the paragraph as published (for
+# the whole sentence), the claim's offsets in it, and the document's source. A change in
+# percent and one in the unit itself (减少832起) are two changes.
+FIGURES_SQL = f"""
 with ranked as (
   select m.*, row_number() over (
-      partition by m.measure, m.city, m.kind = 'change'
+      partition by m.measure, m.city, m.kind = 'change',
+        case when m.kind = 'change' then m.unit end
       order by m.place_level = 'city' desc, m.is_target, m.period_resolved desc,
         m.period_end desc nulls last, m.published_on desc nulls last, m.indicator_id
     ) as city_rank
   from metric_comparison as m
-  where m.{column} = :key
+  where m.{{column}} = :key
 )
-select ranked.*, i.start_offset, i.end_offset, p.text as paragraph, d.source
+select ranked.*, d.source,{AS_PUBLISHED}
 from ranked
   join indicators as i on i.id = ranked.indicator_id
   join paragraphs as p on p.id = ranked.paragraph_id
   join documents as d on d.id = ranked.document_id
-where {kept}
-order by {order}
+where {{kept}}
+order by {{order}}
 """
 # A metric across cities: each city's latest figure of each measure, its level and its change
 # (the city's own, not a district's or a target, and dated if any is), ranked before the quotes
@@ -207,8 +218,9 @@ CITY_FIGURES_SQL = FIGURES_SQL.format(
 # The columns of a comparison's download: what a reader needs to cite each figure.
 DOWNLOAD_COLUMNS = (
     "metric", "metric_name_zh", "city", "scope", "measure", "kind", "value", "approx", "unit",
-    "change_pct", "change_pp", "basis", "period_label", "period_start", "period_end", "is_target",
-    "sentence", "quote", "title", "published_on", "source", "document_id", "indicator_id",
+    "change_pct", "change_pp", "change_abs", "basis", "period_label", "period_start", "period_end",
+    "is_target", "sentence", "quote", "title", "published_on", "source", "document_id",
+    "indicator_id",
 )  # fmt: skip
 
 
@@ -264,7 +276,7 @@ async def compare_index(datasette, request) -> Response:
 
 def comparison_row(row: dict) -> dict:
     """A row of metric_comparison as a reader reads it, and as a download carries it."""
-    start, end = row["start_offset"] or 0, row["end_offset"] or 0
+    start, end = row["quote_start"], row["quote_end"]
     first, last = sentence_bounds(row["paragraph"], start, end)
     sentence = row["paragraph"][first:last]
     return {
@@ -387,9 +399,9 @@ async def city_page(datasette, request) -> Response:
     return Response.html(html)
 
 
-CLAIM_SQL = """
-select i.*, p.text as paragraph, p.position as paragraph_position, d.title, d.published_on,
-  d.source, d.report_city as city, m.name_zh as metric_name_zh, m.name_en as metric_name_en
+CLAIM_SQL = f"""
+select i.*, p.position as paragraph_position, d.title, d.published_on, d.source,
+  d.report_city as city, m.name_zh as metric_name_zh, m.name_en as metric_name_en,{AS_PUBLISHED}
 from indicators as i
   join paragraphs as p on p.id = i.paragraph_id
   join documents as d on d.id = i.document_id
@@ -416,7 +428,7 @@ async def claim_page(datasette, request) -> Response:
         "database": database.name,
         "claim": {**claim, "figure": figure(claim), "change": change(claim)},
         "paragraph": with_claim_marked(
-            claim["paragraph"], claim["start_offset"], claim["end_offset"]
+            claim["paragraph"], claim["quote_start"], claim["quote_end"]
         ),
         "others": [
             {**dict(row), "figure": figure(dict(row)), "change": change(dict(row))}

@@ -27,6 +27,8 @@ DAMAGE = [
         "fulltext_in_step",
     ),
     ("DROP TABLE metric_synonyms; DROP TABLE metrics", "view_readable"),
+    ("UPDATE indicators SET quote = quote || '。' WHERE id = 5", "indicator_quotes"),
+    ("UPDATE indicators SET quote_normalised = 'x' WHERE id = 6", "indicator_quotes"),
     (
         "UPDATE indicators SET period_resolved = 0"
         " WHERE id = (SELECT min(id) FROM indicators WHERE period_start IS NOT NULL)",

@@ -55,6 +55,7 @@ def test_a_figure_is_written_as_a_reader_writes_it(row, shown):
     [
         ({"change_pct": -12.67, "change_pp": None, "basis": "比2020年"}, "-12.67% 比2020年"),
         ({"change_pct": None, "change_pp": 3.5, "basis": "同比"}, "+3.5个百分点 同比"),
+        ({"change_abs": -832.0, "unit": "起", "basis": "同比"}, "-832起 同比"),
         ({"change_pct": None, "change_pp": None, "basis": None}, ""),
     ],
 )

@@ -7,6 +7,7 @@ from sqlalchemy import inspect, text
 from etl import db
 from etl.load import load_files, refresh_documents
 from etl.read import find_article_files
+from etl.views import refresh_materialised
 from tests.conftest import SEEDS, get
 from tests.test_views import view_rows
 
@@ -228,3 +229,56 @@ def test_an_upgraded_database_is_filled_by_a_refresh(tmp_path, seeded_engine):
     db.upgrade(engine)
     assert upgraded_and_refreshed(engine) == compared_rows(seeded_engine)
     engine.dispose()
+
+
+# A city's criminal cases: a level, and the change from 2020 twice, in the unit and in percent.
+CHANGED_IN_UNITS = """酒泉市平安建设工作综述
+2021年，全市刑事案件发案3315起，比2020年减少484起，下降12.67%。
+"""
+
+
+def test_a_change_in_the_unit_sits_with_changes_never_with_levels(engine, db_path, tmp_path):
+    (tmp_path / "units.txt").write_text(CHANGED_IN_UNITS, encoding="utf-8")
+    load_files(engine, [tmp_path / "units.txt"])
+    with engine.begin() as connection:
+        # 减少484起 as the extractor gives it (a change of -484 起), set here should it not yet
+        connection.execute(
+            text(
+                "UPDATE indicators SET change_abs = -484"
+                " WHERE quote_normalised LIKE '%减少484起' AND kind = 'change'"
+            )
+        )
+        refresh_materialised(connection)
+    compared = view_rows(
+        engine,
+        "SELECT kind, value, unit, change_pct, change_abs, basis FROM metric_comparison"
+        " WHERE city = '酒泉市' AND metric = 'criminal_cases'",
+    )
+    assert sorted(compared, key=lambda r: r["value"]) == [
+        {"kind": "change", "value": -484, "unit": "起", "change_pct": None, "change_abs": -484,
+         "basis": "比2020年"},
+        {"kind": "change", "value": -12.67, "unit": "%", "change_pct": -12.67, "change_abs": None,
+         "basis": "比2020年"},
+        {"kind": "count", "value": 3315, "unit": "起", "change_pct": None, "change_abs": None,
+         "basis": None},
+    ]  # fmt: skip
+    family = view_rows(
+        engine,
+        "SELECT kind, change_abs FROM metric_family_comparison"
+        " WHERE family_metric = 'criminal_cases' AND change_abs IS NOT NULL",
+    )
+    assert family == [{"kind": "change", "change_abs": -484}]
+    # two changes in other units of one period are no conflict
+    assert view_rows(engine, "SELECT * FROM claim_conflicts") == []
+    # the scorecard's change is a percentage, whichever change the article gives first
+    (card,) = view_rows(engine, "SELECT * FROM city_scorecard WHERE city = '酒泉市'")
+    assert card["criminal_cases_change_pct"] == -12.67
+    # the comparison page lists both changes, each in its unit, and charts neither as a level
+    from etl.site import make_datasette
+
+    site = make_datasette(db_path)
+    shown = get(site, "/compare/criminal_cases.json").json()
+    changes = {(row["change_pct"], row["change_abs"]) for row in shown if row["kind"] == "change"}
+    assert changes == {(None, -484), (-12.67, None)}
+    page = get(site, "/compare/criminal_cases").text
+    assert "-484起 比2020年" in page and "-12.67% 比2020年" in page

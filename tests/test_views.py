@@ -198,7 +198,8 @@ def test_claim_conflicts_pairs_disagreeing_claims_and_skips_agreeing_repeats(see
 def conflicting_pairs(claims: list[dict]) -> set[tuple[int, int]]:
     """What claim_conflicts must hold, worked out here from comparable_claims as the view says
     it in words: the same city, metric, measure, kind, target, scope, basis and bound (a NULL
-    scope, basis or bound matches only NULL), the same dated period or, undated, the same period
+    scope, basis or bound matches only NULL), for changes the same unit (%, 个百分点, or the unit
+    itself: 减少484起), the same dated period or, undated, the same period
     words in the same document; within one document, the same subject as written; and a
     different direction, or a different value or change beyond rounding (when either figure is
     approximate, more than a tenth of the larger apart)."""
@@ -214,6 +215,7 @@ def conflicting_pairs(claims: list[dict]) -> set[tuple[int, int]]:
         keys = ("city", "metric", "measure", "kind", "is_target")
         same_keys = all(equal(a[k], b[k]) for k in keys)
         same_keys &= all(a[k] == b[k] for k in ("scope", "basis", "bound"))
+        same_keys &= a["kind"] != "change" or a["unit"] == b["unit"]
         one_document = a["document_id"] == b["document_id"]
         dated = all(equal(a[k], b[k]) for k in ("period_start", "period_end"))
         undated = (
@@ -259,14 +261,15 @@ def test_claim_conflicts_are_the_disagreeing_pairs_of_comparable_claims(engine, 
 
 def latest_figures(facts: list[dict]) -> set[int]:
     """What metric_comparison's header describes, computed here: for each metric, measure, city,
-    scope, period, kind, basis, bound and target, the indicator of the latest published document
-    (the newest document, then the first indicator, on a tie); figures cited for another place
-    left out."""
+    scope, period, kind, basis, bound and target, and for a change its unit, the indicator of the
+    latest published document (the newest document, then the first indicator, on a tie); figures
+    cited for another place left out."""
     groups: dict[tuple, list[dict]] = {}
     for fact in facts:
         compared = fact["place_level"] in ("city", "sub_city")  # not a figure cited elsewhere
         if fact["metric"] is not None and fact["city"] is not None and compared:
-            key = tuple(fact[k] for k in PARTITION)
+            change_unit = fact["unit"] if fact["kind"] == "change" else None
+            key = (*(fact[k] for k in PARTITION), change_unit)
             groups.setdefault(key, []).append(fact)
     return {
         min(

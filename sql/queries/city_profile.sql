@@ -11,6 +11,7 @@ SELECT
     unit,
     period_label,
     change_pct,
+    change_abs,
     basis,
     kind,
     period,

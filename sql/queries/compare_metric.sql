@@ -13,6 +13,7 @@ SELECT
     unit,
     period_label,
     change_pct,
+    change_abs,
     basis,
     quote,
     document_id,

@@ -7,7 +7,8 @@
 -- (percent). City-level, non-target claims; for each headline the one covering the latest
 -- period (a figure without one holds as of its publication), figures that cannot be placed in
 -- time (period_resolved 0) last, then the latest published, then the headline's own metric
--- before its relatives.
+-- before its relatives. The change cells are percentages: a change in the unit itself (减少832起,
+-- change_abs) says nothing of a city beside another, and never fills one.
 WITH cities AS (
     SELECT DISTINCT city, province FROM metric_comparison
 ),
@@ -40,6 +41,7 @@ latest AS (
             ON h.metric = m.metric
             AND h.measure = m.measure
             AND h.is_change = CASE WHEN m.kind = 'change' THEN 1 ELSE 0 END
+            AND (h.is_change = 0 OR m.change_pct IS NOT NULL)
         WHERE m.place_level = 'city' AND NOT m.is_target AND m.bound IS NULL
     ) AS ranked
     WHERE recency = 1

@@ -4,14 +4,14 @@
 -- Not conflicts: claims that repeat a figure (a summary and the body saying the same); a rounded
 -- restatement (3500余名 beside 3512名: an approximate figure agrees with any within a tenth of
 -- it); a different basis (同比, 比2019年) or a different measure (7000 cameras added, 20.5万 in
--- all); and, within one document, figures whose subjects are written differently (抓获涉案人员
--- 193人 and 抓获成员30人, 400名联防队员 and 60名特保队员: a subset, another force), since an
--- article names the same quantity the same way. Figures cited for another place never reach
--- comparable_claims. (Claims are paired on comparable_claims, a table indexed on the keys they
--- share, and only the pairs that disagree are joined to their quotes and titles. Every key is
--- an equality, dated and undated claims apart, so that the index finds each claim's partners:
--- with the two kinds in one OR, a claim was checked against every claim of its city and metric,
--- 94 s at 100,000 documents, then 14 s.)
+-- all); changes counted in other units (下降12.67% and 减少484起); and, within one document,
+-- figures whose subjects are written differently (抓获涉案人员193人 and 抓获成员30人, 400名联防队员
+-- and 60名特保队员: a subset, another force), since an article names the same quantity the same
+-- way. Figures cited for another place never reach comparable_claims. (Claims are paired on
+-- comparable_claims, a table indexed on the keys they share, and only the pairs that disagree
+-- are joined to their quotes and titles. Every key is an equality, dated and undated claims
+-- apart, so that the index finds each claim's partners: with the two kinds in one OR, a claim
+-- was checked against every claim of its city and metric, 94 s at 100,000 documents, then 14 s.)
 WITH candidates AS (
     -- Dated claims pair when their periods start and end on the same days; within one document
     -- only when their subjects are written the same way.
@@ -22,6 +22,7 @@ WITH candidates AS (
     WHERE b.scope IS NOT DISTINCT FROM a.scope
         AND b.basis IS NOT DISTINCT FROM a.basis
         AND b.bound IS NOT DISTINCT FROM a.bound
+        AND (a.kind <> 'change' OR b.unit IS NOT DISTINCT FROM a.unit)
         AND b.indicator_id > a.indicator_id
         AND (b.document_id <> a.document_id OR b.subject IS NOT DISTINCT FROM a.subject)
     UNION ALL
@@ -37,6 +38,7 @@ WITH candidates AS (
         AND b.scope IS NOT DISTINCT FROM a.scope
         AND b.basis IS NOT DISTINCT FROM a.basis
         AND b.bound IS NOT DISTINCT FROM a.bound
+        AND (a.kind <> 'change' OR b.unit IS NOT DISTINCT FROM a.unit)
         AND b.subject IS NOT DISTINCT FROM a.subject
         AND b.indicator_id > a.indicator_id
 ),
@@ -72,6 +74,8 @@ SELECT
     b.approx AS approx_b,
     a.change_pct AS change_pct_a,
     b.change_pct AS change_pct_b,
+    a.change_abs AS change_abs_a,
+    b.change_abs AS change_abs_b,
     a.direction AS direction_a,
     b.direction AS direction_b,
     a.subject AS subject_a,

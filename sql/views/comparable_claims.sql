@@ -2,7 +2,8 @@
 -- and a measure, its document a city, and it is about that city or a place below it (a figure
 -- cited for another place is no claim of the city's). The keys that claim_conflicts pairs claims
 -- on, materialised with an index on them, so that pairing reads one city's claims at a time and
--- a load that touched a few cities refills only theirs.
+-- a load that touched a few cities refills only theirs. A change's unit says what it is counted
+-- in: percent, percentage points, or the unit itself (减少832起).
 SELECT
     i.id AS indicator_id,
     i.document_id,
@@ -19,6 +20,7 @@ SELECT
     i.period_end,
     i.subject,
     i.value,
+    i.unit,
     i.approx,
     i.change_pct,
     i.direction

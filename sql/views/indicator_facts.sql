@@ -23,6 +23,7 @@ SELECT
     i.kind,
     i.change_pct,
     i.change_pp,
+    i.change_abs,
     i.direction,
     i.basis,
     i.period,

@@ -4,6 +4,9 @@
 -- addition, events...), the value, the period (period_label names it in years; undated figures
 -- say so and have period_resolved 0), the change and its basis, then the quote and where it is.
 -- Two measures never share a row's key: filter on a metric and a measure to line the cities up.
+-- A change is a row of kind change, beside a level of the same period, never in its place; a
+-- change in percent, in percentage points and in the unit itself (change_abs: 减少832起) are
+-- three rows, told apart by their unit.
 -- When several documents report the same figure, the most recently published one is shown, an
 -- undated document last (NULLS LAST: PostgreSQL sorts NULL first otherwise). Figures an article
 -- cites for a place that is not its own (place_level other than city or sub_city) are left out.
@@ -16,7 +19,7 @@ WITH latest AS (
         d.report_city AS city,
         ROW_NUMBER() OVER (
             PARTITION BY i.metric, i.measure, d.report_city, i.scope, i.period, i.kind, i.basis,
-                i.bound, i.is_target
+                i.bound, i.is_target, CASE WHEN i.kind = 'change' THEN i.unit END
             ORDER BY d.published_on DESC NULLS LAST, i.document_id DESC, i.id
         ) AS recency
     FROM indicators AS i
@@ -40,6 +43,7 @@ SELECT
     f.period_resolved,
     f.change_pct,
     f.change_pp,
+    f.change_abs,
     f.direction,
     f.basis,
     f.quote,

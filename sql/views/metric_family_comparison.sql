@@ -30,6 +30,7 @@ SELECT
     c.period_resolved,
     c.change_pct,
     c.change_pp,
+    c.change_abs,
     c.direction,
     c.basis,
     c.quote,
