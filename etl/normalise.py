@@ -27,6 +27,8 @@ PINYIN_ANNOTATION = re.compile(rf"(?P<han>[{HAN}])\((?P<syllable>[a-zü]*[{TONED
 HAN_CHARACTER = re.compile(f"[{HAN}]")
 HAN_RUN = re.compile(f"[{HAN}]+")
 HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+# What collapsing and stripping drop: a line's outer spaces, and each run's spaces after its first.
+DROPPED_SPACE = re.compile(r"^[^\S\n]+|[^\S\n]+$|(?<=[^\S\n])[^\S\n]+")
 # A text is mixed when the minority script holds more than this share of script-specific chars.
 MIXED_SHARE = 0.2
 CONVERTED_SCRIPTS = frozenset({"traditional", "mixed"})
@@ -131,23 +133,18 @@ def normalised_origins(line: str) -> tuple[int, ...]:
     phrase of its dictionaries to one of the same length.
     """
     text = fullwidth_to_ascii(line)
-    dropped = bytearray(len(text))
-    for annotation in PINYIN_ANNOTATION.finditer(text):
-        if _is_reading(annotation):
-            dropped[annotation.end("han") : annotation.end()] = b"\1" * (
-                annotation.end() - annotation.end("han")
-            )
+    dropped = [
+        (annotation.end("han"), annotation.end())
+        for annotation in PINYIN_ANNOTATION.finditer(text)
+        if _is_reading(annotation)
+    ]
+    dropped += [space.span() for space in DROPPED_SPACE.finditer(text)]
     origins: list[int] = []
-    after_space = True  # a line starts stripped
-    for position, character in enumerate(text):
-        if dropped[position]:
-            continue
-        is_space = HORIZONTAL_SPACE.match(character) is not None
-        if not (is_space and after_space):
-            origins.append(position)
-        after_space = is_space
-    while origins and HORIZONTAL_SPACE.match(text[origins[-1]]):
-        origins.pop()
+    kept_from = 0
+    for start, end in sorted(dropped):  # spans may overlap (a line of spaces)
+        origins.extend(range(kept_from, start))
+        kept_from = max(kept_from, end)
+    origins.extend(range(kept_from, len(text)))
     return tuple(origins)
 
 
