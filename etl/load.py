@@ -21,6 +21,7 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import cache
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -35,6 +36,7 @@ from etl.errors import RejectedFile
 from etl.fingerprint import pipeline_version
 from etl.inputs import CollectionOptions, Unreadable, read_inputs
 from etl.models import (
+    Base,
     Document,
     DocumentKeyword,
     DocumentPath,
@@ -52,29 +54,6 @@ from etl.views import refresh_materialised
 if TYPE_CHECKING:
     from etl.pipeline import DocumentRecord, IndicatorRecord
 
-INDICATOR_FIELDS = (
-    "position",
-    "start_offset",
-    "end_offset",
-    "subject",
-    "metric",
-    "value",
-    "unit",
-    "kind",
-    "change_pct",
-    "change_pp",
-    "change_abs",
-    "direction",
-    "basis",
-    "period",
-    "period_start",
-    "period_end",
-    "approx",
-    "is_target",
-    "bound",
-    "measure",
-    "why_unmapped",
-)
 # Documents a transaction: enough that commits cost little, few enough that a reader sees the
 # load advance and a crash loses little work (what it loses is loaded again by the next run).
 BATCH_DOCUMENTS = 50
@@ -636,19 +615,7 @@ def write_document(
     paragraph_ids = dict(
         connection.execute(
             insert(Paragraph).returning(Paragraph.position, Paragraph.id),
-            [
-                {
-                    "document_id": document_id,
-                    "position": p.position,
-                    "kind": p.kind,
-                    "text": p.text,
-                    "original_text": p.original_text,
-                    "start_offset": p.start_offset,
-                    "end_offset": p.end_offset,
-                    "tokens": p.tokens,
-                }
-                for p in record.paragraphs
-            ],
+            [model_row(Paragraph, p, document_id=document_id) for p in record.paragraphs],
         ).all()
     )
     if record.indicators:
@@ -678,55 +645,56 @@ def write_document(
     return document_id
 
 
+def model_row(model: type[Base], *sources: object, **computed: object) -> dict:
+    """A row of `model` for every column it has: from `computed`, else from the first of
+    `sources` that has an attribute of the column's name (a record of `etl.pipeline`). A new
+    column of the model needs no line here, only a source; one that nothing gives is an error,
+    never a silent NULL. The generated key is left to the database."""
+    row = {}
+    for name, generated in model_columns(model):
+        if name in computed:
+            row[name] = computed[name]
+            continue
+        source = next((s for s in sources if hasattr(s, name)), None)
+        if source is not None:
+            row[name] = getattr(source, name)
+        elif not generated:
+            raise TypeError(f"nothing gives {model.__tablename__}.{name} a value")
+    return row
+
+
+@cache
+def model_columns(model: type[Base]) -> list[tuple[str, bool]]:
+    """Each column's name, and whether the database makes its value (an integer key)."""
+    table = model.__table__
+    return [(column.name, column is table.autoincrement_column) for column in table.columns]
+
+
 def indicator_values(found: IndicatorRecord, document_id: int, paragraph_id: int) -> dict:
-    claim = found.indicator
-    return {
-        "document_id": document_id,
-        "paragraph_id": paragraph_id,
-        **{name: getattr(claim, name) for name in INDICATOR_FIELDS},
-        "quote": found.quote,
-        "quote_normalised": claim.quote,
-        "original_start_offset": found.original_start_offset,
-        "original_end_offset": found.original_end_offset,
-        "scope": found.scope,
-        "place_level": found.place_level,
-        "period_resolved": found.period_resolved,
-        "period_label": found.period_label,
-    }
+    """The claim as the pipeline placed it (its published quote, scope, period...), over the
+    extractor's claim; the extractor's quote is the normalised one."""
+    return model_row(
+        Indicator,
+        found,
+        found.indicator,
+        document_id=document_id,
+        paragraph_id=paragraph_id,
+        quote_normalised=found.indicator.quote,
+    )
 
 
 def document_values(record: DocumentRecord, run_id: int) -> dict:
-    return {
-        "path": record.path,
-        "sha256": record.sha256,
-        "title": record.title,
-        "text": record.text,
-        "char_count": len(record.text),
-        "loaded_at": now(),
-        "run_id": run_id,
-        "title_derived": record.title_derived,
-        "subtitle": record.subtitle,
-        "published_on": record.published_on,
-        "date_source": record.date_source,
-        "source": record.source,
-        "authors": record.authors,
-        "editor": record.editor,
-        "photographer": record.photographer,
-        "encoding": record.encoding,
-        "script": record.script,
-        "original_text": record.original_text,
-        "place_code": record.place_code,
-        "place_name": record.place_name,
-        "report_city": record.report_city,
-        "city": record.city,
-        "province": record.province,
-        "paragraph_count": len(record.paragraphs),
-        "indicator_count": len(record.indicators),
-        "keywords": ", ".join(keyword for keyword, _ in record.keywords) or None,
-        "segmenter": record.segmenter,
-        "pipeline_version": record.pipeline_version,
+    return model_row(
+        Document,
+        record,
+        char_count=len(record.text),
+        loaded_at=now(),
+        run_id=run_id,
+        paragraph_count=len(record.paragraphs),
+        indicator_count=len(record.indicators),
+        keywords=", ".join(keyword for keyword, _ in record.keywords) or None,
         **given_values(record.given),
-    }
+    )
 
 
 def given_values(given: Given | None) -> dict:

@@ -400,3 +400,50 @@ def test_progress_tells_each_file_then_the_finishing_step(engine):
     summary = load_files(engine, seed_files(), on_progress=lambda *call: calls.append(call))
     assert [outcome for outcome, _ in calls] == ["loaded"] * 5 + [FINISHING]
     assert sum(characters for _, characters in calls) == summary.characters > 0
+
+
+def test_each_row_written_holds_what_the_pipeline_gave_under_the_column_names(engine):
+    """The rows come from the models' columns (`load.model_row`): every attribute of a built
+    document, paragraph and claim that names a column arrives in it unchanged."""
+    from dataclasses import fields
+
+    from etl.models import Indicator
+    from etl.pipeline import build_document
+    from etl.read import read_source_file
+
+    seed = next(path for path in seed_files() if "8c17534d" in str(path))
+    built = build_document(read_source_file(seed))
+    load_files(engine, [seed])
+    with engine.connect() as connection:
+        (document,) = connection.execute(select(Document)).mappings().all()
+        paragraphs = connection.execute(select(Paragraph).order_by("position")).mappings().all()
+        claims = connection.execute(select(Indicator).order_by("id")).mappings().all()
+    assert built.indicators and len(claims) == len(built.indicators)
+
+    def given(record) -> dict:
+        return {f.name: getattr(record, f.name) for f in fields(record)}
+
+    def stored(row, names) -> dict:
+        return {name: row[name] for name in names}
+
+    document_fields = given(built).keys() & document.keys() - {"keywords", "path"}
+    assert stored(document, document_fields) == {k: given(built)[k] for k in document_fields}
+    for row, paragraph in zip(paragraphs, built.paragraphs, strict=True):
+        names = given(paragraph).keys() & row.keys()
+        assert stored(row, names) == {k: given(paragraph)[k] for k in names}
+    for row, found in zip(claims, built.indicators, strict=True):
+        placed = {k: v for k, v in given(found).items() if k != "indicator"}
+        claim = {**given(found.indicator), **placed}  # the pipeline's placing over the extractor's
+        names = claim.keys() & row.keys()
+        assert len(names) > 20
+        assert stored(row, names) == {k: claim[k] for k in names}
+        assert row["quote_normalised"] == found.indicator.quote
+
+
+def test_a_column_that_nothing_gives_a_value_is_an_error_not_an_empty_value():
+    from etl.models import DocumentPath
+
+    row = load.model_row(DocumentPath, object(), document_id=1, path="a.txt", run_id=1)
+    assert row == {"document_id": 1, "path": "a.txt", "run_id": 1}  # the key is the database's
+    with pytest.raises(TypeError, match="document_paths.run_id"):
+        load.model_row(DocumentPath, object(), document_id=1, path="a.txt")
