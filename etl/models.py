@@ -261,3 +261,260 @@ class Indicator(Base):
     quote_normalised: Mapped[str | None] = mapped_column(Text)
     original_start_offset: Mapped[int | None]
     original_end_offset: Mapped[int | None]
+
+
+# The materialised comparisons (etl/views.py): tables refilled after each load from the query
+# views `_NAME_query` (sql/views/NAME.sql), keyed so that rows have pages of their own, and
+# indexed on what pages filter, facet and sort by (`DESC`: dated figures first). Their columns
+# are the query's, in its order (a refill inserts SELECT *), and declared as the tables the
+# query reads declare them.
+
+
+class MetricComparison(Base):
+    """One figure per (metric, measure, city, period): the latest document's."""
+
+    __tablename__ = "metric_comparison"
+    __table_args__ = (
+        Index("ix_metric_comparison_city", "city"),
+        Index("ix_metric_comparison_kind", "kind"),
+        Index("ix_metric_comparison_measure", "measure"),
+        Index("ix_metric_comparison_metric", "metric"),
+        Index("ix_metric_comparison_metric_city", "metric", "city"),
+        Index("ix_metric_comparison_metric_kind", "metric", "kind"),
+        Index("ix_metric_comparison_metric_measure", "metric", "measure"),
+        Index("ix_metric_comparison_metric_place_level", "metric", "place_level"),
+        Index("ix_metric_comparison_metric_province", "metric", "province"),
+        Index("ix_metric_comparison_place_level", "place_level"),
+        Index("ix_metric_comparison_province", "province"),
+    )
+
+    metric: Mapped[str | None] = mapped_column(Text)
+    metric_name_zh: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(Text)
+    measure: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    approx: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
+    period_label: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(Text)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    period_resolved: Mapped[bool | None]
+    change_pct: Mapped[float | None] = mapped_column(Float)
+    change_pp: Mapped[float | None] = mapped_column(Float)
+    change_abs: Mapped[float | None] = mapped_column(Float)
+    direction: Mapped[str | None] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int | None]
+    paragraph_id: Mapped[int | None]
+    title: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[date | None]
+    date_source: Mapped[str | None] = mapped_column(Text)
+    province: Mapped[str | None] = mapped_column(Text)
+    place_level: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(Text)
+    is_target: Mapped[bool | None]
+    bound: Mapped[str | None] = mapped_column(Text)
+    subject: Mapped[str | None] = mapped_column(Text)
+    metric_name_en: Mapped[str | None] = mapped_column(Text)
+    metric_parent: Mapped[str | None] = mapped_column(Text)
+    indicator_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+class CityScorecard(Base):
+    """One city, with its headline figures side by side."""
+
+    __tablename__ = "city_scorecard"
+    __table_args__ = (
+        Index("ix_city_scorecard_city", "city"),
+        Index("ix_city_scorecard_province", "province"),
+    )
+
+    city: Mapped[str] = mapped_column(Text, primary_key=True)
+    province: Mapped[str | None] = mapped_column(Text)
+    criminal_cases_change_pct: Mapped[float | None] = mapped_column(Float)
+    criminal_cases_metric: Mapped[str | None] = mapped_column(Text)
+    criminal_cases_measure: Mapped[str | None] = mapped_column(Text)
+    criminal_cases_period: Mapped[str | None] = mapped_column(Text)
+    property_crimes_change_pct: Mapped[float | None] = mapped_column(Float)
+    property_crimes_measure: Mapped[str | None] = mapped_column(Text)
+    property_crimes_period: Mapped[str | None] = mapped_column(Text)
+    telecom_fraud_cases_change_pct: Mapped[float | None] = mapped_column(Float)
+    telecom_fraud_cases_measure: Mapped[str | None] = mapped_column(Text)
+    telecom_fraud_cases_period: Mapped[str | None] = mapped_column(Text)
+    surveillance_cameras: Mapped[float | None] = mapped_column(Float)
+    surveillance_cameras_measure: Mapped[str | None] = mapped_column(Text)
+    surveillance_cameras_period: Mapped[str | None] = mapped_column(Text)
+    grid_workers: Mapped[float | None] = mapped_column(Float)
+    grid_workers_measure: Mapped[str | None] = mapped_column(Text)
+    grid_workers_period: Mapped[str | None] = mapped_column(Text)
+    community_police: Mapped[float | None] = mapped_column(Float)
+    community_police_measure: Mapped[str | None] = mapped_column(Text)
+    community_police_period: Mapped[str | None] = mapped_column(Text)
+    dispute_resolution_rate_pct: Mapped[float | None] = mapped_column(Float)
+    dispute_resolution_rate_measure: Mapped[str | None] = mapped_column(Text)
+    dispute_resolution_rate_period: Mapped[str | None] = mapped_column(Text)
+    public_safety_sense_pct: Mapped[float | None] = mapped_column(Float)
+    public_safety_sense_measure: Mapped[str | None] = mapped_column(Text)
+    public_safety_sense_period: Mapped[str | None] = mapped_column(Text)
+
+
+class MetricFamilyComparison(Base):
+    """A figure of metric_comparison, once under each family it belongs to."""
+
+    __tablename__ = "metric_family_comparison"
+    __table_args__ = (
+        Index("ix_metric_family_comparison_city", "city"),
+        Index("ix_metric_family_comparison_measure", "measure"),
+    )
+
+    family_metric: Mapped[str] = mapped_column(Text, primary_key=True)
+    family_name_zh: Mapped[str | None] = mapped_column(Text)
+    metric: Mapped[str | None] = mapped_column(Text)
+    metric_name_zh: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(Text)
+    measure: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    approx: Mapped[str | None] = mapped_column(Text)
+    unit: Mapped[str | None] = mapped_column(Text)
+    period_label: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(Text)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    period_resolved: Mapped[bool | None]
+    change_pct: Mapped[float | None] = mapped_column(Float)
+    change_pp: Mapped[float | None] = mapped_column(Float)
+    change_abs: Mapped[float | None] = mapped_column(Float)
+    direction: Mapped[str | None] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    quote: Mapped[str | None] = mapped_column(Text)
+    document_id: Mapped[int | None]
+    paragraph_id: Mapped[int | None]
+    title: Mapped[str | None] = mapped_column(Text)
+    published_on: Mapped[date | None]
+    province: Mapped[str | None] = mapped_column(Text)
+    place_level: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(Text)
+    is_target: Mapped[bool | None]
+    bound: Mapped[str | None] = mapped_column(Text)
+    indicator_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+
+
+class ComparableClaim(Base):
+    """A claim that can be set against others, with the keys claim_conflicts pairs on."""
+
+    __tablename__ = "comparable_claims"
+    __table_args__ = (
+        Index(
+            "ix_comparable_claims_pairing",
+            "city",
+            "metric",
+            "measure",
+            "kind",
+            "is_target",
+            "scope",
+            "basis",
+            "bound",
+            "period_start",
+            "period_end",
+            "period",
+            "document_id",
+            "subject",
+            "value",
+            "approx",
+            "change_pct",
+            "direction",
+        ),
+    )
+
+    indicator_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    document_id: Mapped[int | None]
+    city: Mapped[str | None] = mapped_column(Text)
+    metric: Mapped[str | None] = mapped_column(Text)
+    measure: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str | None] = mapped_column(Text)
+    is_target: Mapped[bool | None]
+    scope: Mapped[str | None] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    bound: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(Text)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    subject: Mapped[str | None] = mapped_column(Text)
+    value: Mapped[float | None] = mapped_column(Float)
+    unit: Mapped[str | None] = mapped_column(Text)
+    approx: Mapped[str | None] = mapped_column(Text)
+    change_pct: Mapped[float | None] = mapped_column(Float)
+    direction: Mapped[str | None] = mapped_column(Text)
+
+
+class ClaimConflict(Base):
+    """A pair of claims that cannot both be true."""
+
+    __tablename__ = "claim_conflicts"
+    __table_args__ = (
+        Index("ix_claim_conflicts_city", "city"),
+        Index("ix_claim_conflicts_metric", "metric"),
+    )
+
+    metric: Mapped[str | None] = mapped_column(Text)
+    metric_name_zh: Mapped[str | None] = mapped_column(Text)
+    city: Mapped[str | None] = mapped_column(Text)
+    scope: Mapped[str | None] = mapped_column(Text)
+    measure: Mapped[str | None] = mapped_column(Text)
+    period_label: Mapped[str | None] = mapped_column(Text)
+    period: Mapped[str | None] = mapped_column(Text)
+    period_start: Mapped[date | None]
+    period_end: Mapped[date | None]
+    kind: Mapped[str | None] = mapped_column(Text)
+    basis: Mapped[str | None] = mapped_column(Text)
+    value_a: Mapped[float | None] = mapped_column(Float)
+    value_b: Mapped[float | None] = mapped_column(Float)
+    approx_a: Mapped[str | None] = mapped_column(Text)
+    approx_b: Mapped[str | None] = mapped_column(Text)
+    change_pct_a: Mapped[float | None] = mapped_column(Float)
+    change_pct_b: Mapped[float | None] = mapped_column(Float)
+    change_abs_a: Mapped[float | None] = mapped_column(Float)
+    change_abs_b: Mapped[float | None] = mapped_column(Float)
+    direction_a: Mapped[str | None] = mapped_column(Text)
+    direction_b: Mapped[str | None] = mapped_column(Text)
+    subject_a: Mapped[str | None] = mapped_column(Text)
+    subject_b: Mapped[str | None] = mapped_column(Text)
+    quote_a: Mapped[str | None] = mapped_column(Text)
+    quote_b: Mapped[str | None] = mapped_column(Text)
+    title_a: Mapped[str | None] = mapped_column(Text)
+    title_b: Mapped[str | None] = mapped_column(Text)
+    document_id_a: Mapped[int | None]
+    document_id_b: Mapped[int | None]
+    indicator_id_a: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    indicator_id_b: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    province: Mapped[str | None] = mapped_column(Text)
+
+
+# dated figures first, as pages sort them (db/metadata.yaml), whole or within a metric or family
+Index(
+    "ix_metric_comparison_metric_period_resolved",
+    MetricComparison.metric,
+    MetricComparison.period_resolved.desc(),
+    MetricComparison.indicator_id,
+)
+Index(
+    "ix_metric_comparison_period_resolved",
+    MetricComparison.period_resolved.desc(),
+    MetricComparison.indicator_id,
+)
+Index(
+    "ix_metric_family_comparison_family_metric_period_resolved",
+    MetricFamilyComparison.family_metric,
+    MetricFamilyComparison.period_resolved.desc(),
+    MetricFamilyComparison.indicator_id,
+)
+Index(
+    "ix_metric_family_comparison_period_resolved",
+    MetricFamilyComparison.period_resolved.desc(),
+    MetricFamilyComparison.family_metric,
+    MetricFamilyComparison.indicator_id,
+)

@@ -55,7 +55,8 @@ def build_corpus(corpus: Path) -> int:
 
 def content_rows(db_path: Path) -> dict[str, list[dict]]:
     """Each table's rows as content: no ids, runs or times; a document is referred to by its
-    sha256 and a paragraph by (document sha256, position)."""
+    sha256, a paragraph by (document sha256, position) and a claim by (paragraph, position),
+    in the materialised comparisons too (`document_id_a`, `indicator_id_b`...)."""
     connection = sqlite3.connect(db_path)
     documents = dict(connection.execute("SELECT id, sha256 FROM documents").fetchall())
     paragraphs = {
@@ -64,6 +65,13 @@ def content_rows(db_path: Path) -> dict[str, list[dict]]:
             "SELECT id, document_id, position FROM paragraphs"
         )
     }
+    claims = {
+        indicator_id: (paragraphs[paragraph_id], position)
+        for indicator_id, paragraph_id, position in connection.execute(
+            "SELECT id, paragraph_id, position FROM indicators"
+        )
+    }
+    references = {"document_id": documents, "paragraph_id": paragraphs, "indicator_id": claims}
     tables = {}
     for table in Base.metadata.sorted_tables:
         if table.name in RUN_RECORDS:
@@ -75,10 +83,10 @@ def content_rows(db_path: Path) -> dict[str, list[dict]]:
             content = {
                 k: v for k, v in zip(columns, values, strict=True) if k not in VOLATILE_COLUMNS
             }
-            if content.get("document_id") is not None:
-                content["document_id"] = documents[content["document_id"]]
-            if content.get("paragraph_id") is not None:
-                content["paragraph_id"] = paragraphs[content["paragraph_id"]]
+            for column, value in content.items():
+                referred = references.get(column.removesuffix("_a").removesuffix("_b"))
+                if referred is not None and value is not None:
+                    content[column] = referred[value]
             rows.append(content)
         tables[table.name] = sorted(rows, key=repr)
     connection.close()

@@ -27,7 +27,11 @@ def contents(engine, tables: dict[str, list[str]]) -> dict[str, list[tuple]]:
     with engine.connect() as connection:
         return {
             name: connection.execute(
-                text(f'SELECT {", ".join(f"{c}" for c in columns)} FROM "{name}" ORDER BY 1')
+                # every column in the order: a materialised comparison's first is no key
+                text(
+                    f'SELECT {", ".join(columns)} FROM "{name}" '
+                    f"ORDER BY {', '.join(str(n) for n in range(1, len(columns) + 1))}"
+                )
             ).all()
             for name, columns in tables.items()
         }
