@@ -40,13 +40,13 @@ def test_home_page_renders(datasette):
     assert "pingan-db" in response.text
 
 
-def test_every_published_column_is_described(engine):
+def test_every_published_column_is_described(engine, db_path):
     """Like PUDL: a table or view whose columns are not all described does not get published."""
     from sqlalchemy import inspect
 
-    from etl.site import site_metadata
+    from etl.site import database_columns, site_metadata
 
-    described = site_metadata()["databases"]["pingan"]["tables"]
+    described = site_metadata("pingan", database_columns(db_path))["databases"]["pingan"]["tables"]
     inspector = inspect(engine)
     names = inspector.get_table_names() + inspector.get_view_names()
     internal = [name for name in names if name.startswith("_")]  # materialised views' queries
@@ -59,6 +59,32 @@ def test_every_published_column_is_described(engine):
         if not described.get(name, {}).get("columns", {}).get(column["name"])
     ]
     assert missing == []
+
+
+def test_each_column_is_described_once_and_again_only_where_its_table_means_another_thing(
+    db_path, engine
+):
+    """sql/schema.yaml: `fields` describes a name wherever it stands; a table's own words for
+    it name a column it has and say something else. No field is left describing nothing."""
+    from etl.site import SCHEMA_FILE, database_columns, read_yaml
+
+    schema = read_yaml(SCHEMA_FILE)
+    columns = database_columns(db_path)
+    assert set(schema["tables"]) <= set(columns)
+    for table, described in schema["tables"].items():
+        for name, words in described.get("columns", {}).items():
+            assert name in columns[table], f"{table}.{name} is no column"
+            assert words != schema["fields"].get(name), f"{table}.{name} repeats its field"
+    published = {name for table in schema["tables"] for name in columns[table]}
+    assert set(schema["fields"]) - published == set()
+
+
+def test_a_view_passing_a_column_on_shows_its_tables_description(datasette):
+    tables = get(datasette, "/-/metadata.json").json()["databases"]["pingan"]["tables"]
+    facts, indicators = tables["indicator_facts"]["columns"], tables["indicators"]["columns"]
+    assert facts["period_resolved"] == indicators["period_resolved"]
+    assert facts["document_id"] == tables["metric_comparison"]["columns"]["document_id"]
+    assert tables["paragraphs"]["columns"]["kind"] != indicators["kind"]
 
 
 def test_canned_queries_have_titles_and_run(datasette):
