@@ -18,11 +18,10 @@ from etl.indicators import Indicator, extract_indicators, placed
 from etl.ingest import Ingested, ingest
 from etl.keywords import top_keywords_in
 from etl.normalise import original_span
-from etl.places import locate_article
+from etl.places import locate_article, report_city
 from etl.provenance import placed_as_given, with_given
 from etl.read import SourceFile
 from etl.records import Given
-from etl.reference import report_city
 from etl.tokens import SEGMENTER, segment, tokens_of
 
 PARAGRAPH_SEPARATOR = "\n"

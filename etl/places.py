@@ -253,3 +253,11 @@ def _resolve(mentions: list[_Mention]) -> list[Place | None]:
             ranked.append((backing, -LEVEL_RANK[place.level], place))
         chosen.append(max(ranked, key=lambda item: item[:2])[2] if ranked else None)
     return chosen
+
+
+def report_city(name: str, level: str, city: str | None) -> str:
+    """The city a place's figures are compared as: a city reports as itself (the county-level
+    临夏市 too, and the municipalities), a county or district as part of its prefecture city."""
+    if level == "county" and not name.endswith("市") and city:
+        return city
+    return name

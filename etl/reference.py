@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from etl.metrics import load_metrics
 from etl.models import Metric, MetricSynonym, Place
-from etl.places import city_of, load_places, province_of
+from etl.places import city_of, load_places, province_of, report_city
 
 
 def sync_reference_data(connection: Connection) -> None:
@@ -55,14 +55,6 @@ def sync_places(connection: Connection) -> None:
     missing = [p for p in load_places() if p.code not in present]
     if missing:
         connection.execute(insert(Place), [place_row(p) for p in missing])
-
-
-def report_city(name: str, level: str, city: str | None) -> str:
-    """The city a place's figures are compared as: a city reports as itself (the county-level
-    临夏市 too, and the municipalities), a county or district as part of its prefecture city."""
-    if level == "county" and not name.endswith("市") and city:
-        return city
-    return name
 
 
 def place_row(place) -> dict:

@@ -35,6 +35,23 @@ def test_every_module_a_build_imports_is_in_the_fingerprint():
     assert imported <= imported_modules(PACKAGE)
 
 
+def test_a_build_reaches_no_database():
+    """The pipeline is pure, bytes in, rows out: a build imports no database layer (a worker
+    holds no connection, and a change to the schema's code marks no document stale)."""
+    script = BUILD_AND_LIST_MODULES.replace('if name.startswith("etl.")', "")
+    ran = subprocess.run(
+        [sys.executable, "-c", script, str(SEEDS)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = set(json.loads(ran.stdout.splitlines()[-1]))
+    assert "etl.pipeline" in imported
+    database = {"sqlalchemy", "alembic", "etl.db", "etl.models", "etl.reference", "etl.load"}
+    assert database & imported == set()
+
+
 def test_a_change_to_any_deriving_file_changes_the_fingerprint(tmp_path: Path):
     package = tmp_path / "etl"
     shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
