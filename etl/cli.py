@@ -27,7 +27,14 @@ from rich.progress import (
 from sqlalchemy import Engine, func, inspect, select
 
 from etl import db
-from etl.load import FINISHING, LoadSummary, ProgressCallback, exclusive_load, load_files
+from etl.load import (
+    FINISHING,
+    LoadLock,
+    LoadSummary,
+    ProgressCallback,
+    exclusive_load,
+    load_files,
+)
 from etl.models import Base, LoadError
 from etl.read import named_article_files
 
@@ -144,8 +151,8 @@ def load(
     summary = run_exclusively(
         engine,
         (lambda: input_bytes(files)) if reading else (lambda: len(files)),
-        lambda progress: load_files(
-            engine, files, on_progress=progress, jobs=jobs, collections=options
+        lambda progress, lock: load_files(
+            engine, files, on_progress=progress, jobs=jobs, collections=options, lock=lock
         ),
         reading,
     )
@@ -190,7 +197,8 @@ def refresh(db_arg: str | None, jobs: int, manifest: Path | None) -> None:
     take what it now says of them (a date, a city...) and are derived again with it.
     """
     from etl.inputs import restate_from_manifest
-    from etl.load import refresh_documents, stale_document_ids
+    from etl.load import refresh_documents
+    from etl.plan import stale_document_ids
 
     engine = open_database(db_arg)
 
@@ -205,7 +213,9 @@ def refresh(db_arg: str | None, jobs: int, manifest: Path | None) -> None:
     summary = run_exclusively(
         engine,
         stale_after_the_manifest,
-        lambda progress: refresh_documents(engine, on_progress=progress, jobs=jobs),
+        lambda progress, lock: refresh_documents(
+            engine, on_progress=progress, jobs=jobs, lock=lock
+        ),
     )
     click.echo(summary.line())
     sys.exit(1 if summary.failed else 0)
@@ -214,19 +224,21 @@ def refresh(db_arg: str | None, jobs: int, manifest: Path | None) -> None:
 def run_exclusively(
     engine: Engine,
     total: Callable[[], int],
-    work: Callable[[ProgressCallback], LoadSummary],
+    work: Callable[[ProgressCallback, LoadLock], LoadSummary],
     reading: ReadProgress | None = None,
 ) -> LoadSummary:
     """Run a load or refresh as the database's one writer (`exclusive_load`), with a progress
-    bar, saying so when it takes over the lock of a load that died."""
+    bar, saying so when it takes over the lock of a load that died. The lock is taken here, to
+    count the work under it first, and handed to the work."""
     try:
-        with exclusive_load(engine) as dead_load:
-            if dead_load is not None:
+        with exclusive_load(engine) as lock:
+            if lock.dead_load is not None:
                 console.print(
-                    f"an earlier load (process {dead_load}) stopped before it finished: "
+                    f"an earlier load (process {lock.dead_load}) stopped before it finished: "
                     "took over its lock; this load completes what it left"
                 )
-            return with_progress(total(), work, reading)
+            count = total()
+            return with_progress(count, lambda progress: work(progress, lock), reading)
     except db.LoadInProgress as error:
         busy = click.ClickException(str(error))
         busy.exit_code = 2

@@ -6,12 +6,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text, update
 
-from etl import load
+from etl import plan, writer
 from etl.fingerprint import pipeline_version
-from etl.load import FINISHING, Known, Written, load_files, refresh_documents
+from etl.load import FINISHING, load_files, refresh_documents
 from etl.models import Document, DocumentPath, EtlRun, LoadError, Paragraph
+from etl.plan import Known
 from etl.read import SourceFile, find_article_files
 from etl.views import refresh_materialised
+from etl.writer import Written
 from tests.conftest import SEEDS
 
 pytestmark = pytest.mark.slow
@@ -67,8 +69,8 @@ def test_files_looked_up_a_chunk_at_a_time_load_as_if_known_at_once(
     """The database is asked about a chunk of files at a time. Copies of the same bytes, in the
     same chunk or a later one, while the first is being built or after it was committed, are
     one document with every path; a path named twice is one file."""
-    monkeypatch.setattr(load, "LOOKUP_FILES", lookup_files)
-    monkeypatch.setattr(load, "BATCH_DOCUMENTS", batch_documents)
+    monkeypatch.setattr(plan, "LOOKUP_FILES", lookup_files)
+    monkeypatch.setattr(writer, "BATCH_DOCUMENTS", batch_documents)
     seeds = seed_files()
     files = []
     for name, seed in [("a", 0), ("b", 1), ("c", 0), ("d", 2), ("e", 1), ("f", 0)]:
@@ -93,12 +95,12 @@ def test_files_looked_up_a_chunk_at_a_time_load_as_if_known_at_once(
 
 def test_files_are_looked_up_in_chunks_bounded_by_count_and_by_bytes(monkeypatch):
     """A chunk's bytes are held until its files are built: large files make smaller chunks."""
-    monkeypatch.setattr(load, "LOOKUP_FILES", 3)
-    monkeypatch.setattr(load, "LOOKUP_BYTES", 10)
+    monkeypatch.setattr(plan, "LOOKUP_FILES", 3)
+    monkeypatch.setattr(plan, "LOOKUP_BYTES", 10)
     sources = [
         SourceFile(f"{i}.txt", b"x" * size, str(i)) for i, size in enumerate([1, 1, 1, 1, 9, 1, 4])
     ]
-    chunks = [[len(source.data) for source in chunk] for chunk in load.lookup_chunks(sources)]
+    chunks = [[len(source.data) for source in chunk] for chunk in plan.lookup_chunks(sources)]
     assert chunks == [[1, 1, 1], [1, 9], [1, 4]]
 
 
@@ -403,7 +405,7 @@ def test_progress_tells_each_file_then_the_finishing_step(engine):
 
 
 def test_each_row_written_holds_what_the_pipeline_gave_under_the_column_names(engine):
-    """The rows come from the models' columns (`load.model_row`): every attribute of a built
+    """The rows come from the models' columns (`writer.model_row`): every attribute of a built
     document, paragraph and claim that names a column arrives in it unchanged."""
     from dataclasses import fields
 
@@ -443,7 +445,29 @@ def test_each_row_written_holds_what_the_pipeline_gave_under_the_column_names(en
 def test_a_column_that_nothing_gives_a_value_is_an_error_not_an_empty_value():
     from etl.models import DocumentPath
 
-    row = load.model_row(DocumentPath, object(), document_id=1, path="a.txt", run_id=1)
+    row = writer.model_row(DocumentPath, object(), document_id=1, path="a.txt", run_id=1)
     assert row == {"document_id": 1, "path": "a.txt", "run_id": 1}  # the key is the database's
     with pytest.raises(TypeError, match="document_paths.run_id"):
-        load.model_row(DocumentPath, object(), document_id=1, path="a.txt")
+        writer.model_row(DocumentPath, object(), document_id=1, path="a.txt")
+
+
+def test_a_library_load_takes_the_lock_migrates_and_tunes_the_collector_as_the_command_does(
+    tmp_path,
+):
+    import gc
+
+    from etl import db
+
+    engine = db.make_engine(db.database_url(tmp_path / "new.sqlite"))  # never migrated
+    with db.exclusive_writer(engine), pytest.raises(db.LoadInProgress):
+        load_files(engine, seed_files())
+    threshold = gc.get_threshold()
+    tuned = []
+    summary = load_files(
+        engine, seed_files(), on_progress=lambda *_: tuned.append(gc.get_threshold())
+    )
+    assert summary.loaded == 5
+    assert db.current_revision(engine) == db.head_revision()
+    assert set(tuned) == {(50_000, 20, 20)}
+    assert gc.get_threshold() == threshold
+    engine.dispose()

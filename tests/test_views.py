@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Boolean, Date, DateTime, inspect, text
 
-from etl.load import counts_statements, load_files
+from etl.load import load_files
 from etl.models import Base
 from etl.read import find_article_files
+from etl.upkeep import counts_statements
 from etl.views import VIEWS_DIR, newest_snapshot, view_body
 from tests.conftest import SEEDS
 
