@@ -168,7 +168,7 @@ def run_search(connection, query: str, **narrowing) -> list[sqlite3.Row]:
 
 def test_a_search_of_very_many_paragraphs_ranks_the_newest_and_says_so(seeded_db_path):
     """Past `ranked_at_most` matches, only the most recently loaded are ranked (at 100,000
-    documents ranking them all took seconds); a narrowed search ranks every match."""
+    documents ranking them all took seconds), in a city as everywhere; within the limit, all."""
     connection = sqlite3.connect(f"file:{seeded_db_path}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row
     register_search_functions(connection, ranked_at_most=3)
@@ -182,8 +182,23 @@ def test_a_search_of_very_many_paragraphs_ranks_the_newest_and_says_so(seeded_db
     newest = run_search(connection, "平安")
     assert sorted(row["id"] for row in newest) == matching[-3:]
     assert all(row["approximate"] for row in newest)
+    in_the_city = sorted(
+        row[0]
+        for row in connection.execute(
+            "select paragraphs_fts.rowid from paragraphs_fts "
+            "join paragraphs on paragraphs.id = paragraphs_fts.rowid "
+            "join documents on documents.id = paragraphs.document_id "
+            "where paragraphs_fts match fts_query('平安') and documents.report_city = '贵阳市'"
+        )
+    )
+    assert 3 < len(in_the_city) < len(matching)
     in_a_city = run_search(connection, "平安", city="贵阳市")
-    assert in_a_city and not any(row["approximate"] for row in in_a_city)
+    assert sorted(row["id"] for row in in_a_city) == in_the_city[-3:]
+    assert all(row["approximate"] and row["city"] == "贵阳市" for row in in_a_city)
+    register_search_functions(connection, ranked_at_most=len(in_the_city))
+    in_a_city = run_search(connection, "平安", city="贵阳市")
+    assert sorted(row["id"] for row in in_a_city) == in_the_city
+    assert not any(row["approximate"] for row in in_a_city)
     register_search_functions(connection, ranked_at_most=len(matching))
     every = run_search(connection, "平安")
     assert sorted(row["id"] for row in every) == matching
