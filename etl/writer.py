@@ -234,8 +234,9 @@ def row_plan(
     model: type[Base], source_types: tuple[type, ...], computed: frozenset[str]
 ) -> tuple[tuple[tuple[str, ...], Callable[[object], tuple]], ...]:
     """For each source, the columns it gives and a getter of their values, worked out once for
-    a model and the kinds of record: looking each column up for every row made writing a claim
-    take twice as long as with the names written out."""
+    a model and the kinds of record. Looking each column up for every row took 85 us a claim,
+    with the names written out 10 us; worked out once, 4-5 us against 2.5-3 (the seeds' 124
+    claims, 50 times over, on this shared machine)."""
     table = model.__table__
     given: list[list[str]] = [[] for _ in source_types]
     for column in table.columns:
