@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from functools import cache, lru_cache
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 from statistics import median
 
@@ -31,9 +31,18 @@ def stopwords() -> frozenset[str]:
 @cache
 def idf_table() -> tuple[dict[str, float], float]:
     """jieba's IDF per word, and the median IDF that a word missing from the table gets."""
-    text = (files("jieba") / "analyse" / "idf.txt").read_text(encoding="utf-8")
+    text = jieba_idf_path().read_text(encoding="utf-8")
     table = {word: float(idf) for word, idf in (line.split(" ") for line in text.splitlines())}
     return table, median(table.values())
+
+
+def jieba_idf_path() -> Path:
+    """Found without importing jieba, which the default segmenter (rjieba) does not need:
+    importing it (and the pkg_resources it imports) cost each build process 0.1 s."""
+    spec = find_spec("jieba")
+    if spec is None or spec.origin is None:
+        raise ModuleNotFoundError("jieba, whose IDF table the keywords use, is not installed")
+    return Path(spec.origin).parent / "analyse" / "idf.txt"
 
 
 def is_candidate(word: str) -> bool:
