@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from sqlite_utils.utils import Format, rows_from_file
-
 from etl.read import EXPORT_SUFFIXES, MANIFEST_NAME, MAX_ARTICLE_BYTES, WARC_SUFFIXES
 
 # What each field may be called in an export, a manifest or a sidecar (compared ignoring case).
@@ -222,6 +220,10 @@ def _csv_rows(stream: BinaryIO) -> Iterator[tuple[int, dict | BadRecord]]:
     header line alone: articles in the first rows, with their commas, semicolons and quotes,
     misled the sniffer. The encoding is UTF-8 (with or without BOM) or, as Excel saves it on
     Chinese Windows, GB18030."""
+    # imported here: sqlite-utils imports pandas and pyarrow where installed, 0.8 s that a load
+    # of article files need not spend
+    from sqlite_utils.utils import Format, rows_from_file
+
     buffered = io.BufferedReader(stream)  # type: ignore[arg-type]
     sample = buffered.peek(ENCODING_SAMPLE)[:ENCODING_SAMPLE]
     encoding = "utf-8-sig" if _is_utf8(sample) else "gb18030"
