@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from etl.regex_literals import may_match
 from etl.rules_data import load_yaml
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -101,7 +102,7 @@ def classify_line(line: str, roles: frozenset[Role] = LINE_ROLES) -> LineMatch |
     """The boilerplate rule a normalised line answers to, among `roles`, or None for article
     text. Whole-line rules are tried in file order before header-field lines."""
     for rule in load_rules():
-        if rule.role == "field" or rule.role not in roles:
+        if rule.role == "field" or rule.role not in roles or not may_match(rule.pattern, line):
             continue
         match = rule.pattern.search(line)
         metadata = _metadata(match) if match else None
@@ -118,7 +119,7 @@ def _header_fields(line: str) -> LineMatch | None:
     names: list[str] = []
     metadata = Metadata()
     for rule in load_rules():
-        if rule.role != "field":
+        if rule.role != "field" or not may_match(rule.pattern, line):
             continue
         for match in rule.pattern.finditer(line):
             found = _metadata(match)

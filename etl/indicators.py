@@ -27,6 +27,7 @@ from etl.metrics import load_metrics
 from etl.numbers import ARABIC, CHINESE, NUMERAL_START, parse_numeral
 from etl.periods import Period, find_periods, period_at_start, whole_year
 from etl.places import city_of, places_named
+from etl.regex_literals import may_match
 from etl.rules_data import load_county_names, load_rules, load_units, load_yaml
 
 CLAUSE_BREAKS = ",，;；。!！?？:：、\n "
@@ -362,6 +363,8 @@ def _excluded(text: str, grammar: _Grammar) -> bytearray:
     """1 at each offset inside a quote, name, date or slogan; the spans may overlap."""
     inside = bytearray(len(text))
     for pattern in grammar.excluded:
+        if not may_match(pattern, text):
+            continue
         for match in pattern.finditer(text):
             inside[match.start() : match.end()] = b"\1" * (match.end() - match.start())
     return inside

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from etl.numbers import parse_numeral
+from etl.regex_literals import may_match
 from etl.rules_data import load_rules
 
 DateRange = tuple[dt.date | None, dt.date | None]
@@ -128,6 +129,8 @@ def find_periods(text: str, published_on: dt.date | None = None) -> list[Period]
     listed first in the rules (the more specific) wins."""
     taken: list[Period] = []
     for pattern, resolve in _patterns():
+        if not may_match(pattern, text):
+            continue
         for match in pattern.finditer(text):
             if any(match.start() < p.end and p.start < match.end() for p in taken):
                 continue
