@@ -36,9 +36,13 @@ MATCHES_NOTHING = '""'
 """What the SQL function `fts_query` returns when nothing searchable is left: FTS5 rejects an
 empty or NULL query, and the empty phrase is valid and matches no row."""
 MARK_START, MARK_END = "<mark>", "</mark>"
-# A search of every document ranks at most this many of its matches, the most recently loaded
-# (sql/queries/search.sql): bm25 costs about a microsecond a match.
-RANKED_AT_MOST = 30_000
+# A search ranks at most this many of its matches, the most recently loaded
+# (sql/queries/search.sql): bm25 costs about a microsecond a match, and a narrowed search checks
+# every entry of the index it reads against the city, document or dates.
+RANKED_AT_MOST = 2_000
+# A search narrowed to at most this many documents checks each match against their paragraphs'
+# ids; past it, against the documents themselves (sql/queries/search.sql says why).
+NARROWED_BY_PARAGRAPHS_AT_MOST = 3_000
 # What narrows a search in `sql/queries/search.sql` (blank: no narrowing); from and to are dates.
 NARROWING_PARAMETERS = ("city", "from", "to", "document_id")
 FTS5_OPERATORS = frozenset({"AND", "OR", "NOT", "NEAR"})
@@ -203,11 +207,20 @@ def search_snippet(paragraph: str, user_query: str | None, context: int = 40) ->
 
 
 def register_search_functions(
-    connection: sqlite3.Connection, ranked_at_most: int = RANKED_AT_MOST
+    connection: sqlite3.Connection,
+    ranked_at_most: int = RANKED_AT_MOST,
+    narrowed_by_paragraphs_at_most: int = NARROWED_BY_PARAGRAPHS_AT_MOST,
 ) -> None:
-    """The SQL functions that `sql/queries/search.sql` calls."""
+    """The SQL functions that `sql/queries/search.sql` calls; tests lower the two limits to reach
+    the ways a search of 100,000 documents goes."""
     connection.create_function(
         "search_ranked_at_most", 0, lambda: ranked_at_most, deterministic=True
+    )
+    connection.create_function(
+        "search_narrowed_by_paragraphs_at_most",
+        0,
+        lambda: narrowed_by_paragraphs_at_most,
+        deterministic=True,
     )
     connection.create_function("fts_query", 1, match_expression, deterministic=True)
     connection.create_function("search_snippet", 2, search_snippet, deterministic=True)

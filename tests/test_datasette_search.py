@@ -204,3 +204,78 @@ def test_a_search_of_very_many_paragraphs_ranks_the_newest_and_says_so(seeded_db
     assert sorted(row["id"] for row in every) == matching
     assert not any(row["approximate"] for row in every)
     connection.close()
+
+
+EMPTY_NARROWINGS = ("a city no document is in", "a city after its documents")
+
+
+def narrowings(connection: sqlite3.Connection) -> dict[str, dict[str, str]]:
+    """A city, dates (a span, an open end, a city and a start), and one document, taken from the
+    loaded seeds so that each keeps some matches of 平安 and leaves others out; and two that
+    keep none."""
+    dates = sorted(
+        day for (day,) in connection.execute("select published_on from documents") if day
+    )
+    middle = dates[len(dates) // 2]
+    document_id, dated_city = connection.execute(
+        "select document_id, report_city from paragraphs join documents on documents.id = "
+        "document_id where published_on is not null and paragraphs.text like '%平安%' limit 1"
+    ).fetchone()
+    return {
+        "city": {"city": "贵阳市"},
+        "span of dates": {"from": dates[0], "to": middle},
+        "from a date on": {"from": middle},
+        "up to a date": {"to": middle},
+        "a city from a date on": {"city": dated_city, "from": dates[0]},
+        "one document": {"document_id": str(document_id)},
+        "a city no document is in": {"city": "不存在市"},
+        "a city after its documents": {"city": dated_city, "from": "9999-01-01"},
+    }
+
+
+def matches_within(connection: sqlite3.Connection, query: str, narrowing: dict) -> list[int]:
+    """The paragraphs matching `query` within the narrowing, best first: the plain join the
+    search SQL must agree with, however it goes about it."""
+    return [
+        paragraph_id
+        for (paragraph_id,) in connection.execute(
+            "select paragraphs_fts.rowid from paragraphs_fts "
+            "join paragraphs on paragraphs.id = paragraphs_fts.rowid "
+            "join documents on documents.id = paragraphs.document_id "
+            "where paragraphs_fts match fts_query(:q) "
+            "and (:city is null or documents.report_city = :city) "
+            "and (:from is null or documents.published_on >= :from) "
+            "and (:to is null or documents.published_on <= :to) "
+            "and (:document_id is null or documents.id = :document_id) "
+            "order by paragraphs_fts.rank, paragraphs_fts.rowid",
+            {"q": query, **dict.fromkeys(NARROWING_PARAMETERS), **narrowing},
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    "by_paragraphs_at_most", [3000, 0], ids=["paragraphs' ids", "each match's document"]
+)
+def test_a_narrowed_search_finds_what_a_plain_join_finds_either_way_it_checks(
+    seeded_db_path, by_paragraphs_at_most
+):
+    """Few documents are checked through their paragraphs' ids, many through each match's
+    document (at 100,000 documents); both must give the matches the narrowing holds, best first,
+    and, past the ranking limit, the newest of them."""
+    connection = sqlite3.connect(f"file:{seeded_db_path}?mode=ro", uri=True)
+    connection.row_factory = sqlite3.Row
+    register_search_functions(connection, 10**6, by_paragraphs_at_most)
+    everywhere = matches_within(connection, "平安", {})
+    for name, narrowing in narrowings(connection).items():
+        expected = matches_within(connection, "平安", narrowing)
+        assert 0 < len(expected) < len(everywhere) or name in EMPTY_NARROWINGS, name
+        found = run_search(connection, "平安", **narrowing)
+        assert [row["id"] for row in found] == expected[:100], name
+        assert not any(row["approximate"] for row in found), name
+    register_search_functions(connection, 3, by_paragraphs_at_most)
+    for name, narrowing in narrowings(connection).items():
+        expected = matches_within(connection, "平安", narrowing)
+        found = run_search(connection, "平安", **narrowing)
+        assert sorted(row["id"] for row in found) == sorted(expected)[-3:], name
+        assert [row["approximate"] for row in found] == [len(expected) > 3] * len(found), name
+    connection.close()

@@ -21,41 +21,90 @@ with asked as (
       || coalesce(:document_id, '') = '' as everywhere,
     cast(coalesce(nullif(:limit, ''), 100) as integer) as wanted
 ),
--- A city, document or dates are applied first: their paragraphs' ids, in a temporary index that
--- each match is checked against. Letting SQLite look the narrowing up for each match instead took
--- 2.1-2.6 s for 平安 in one city or one year at 100,000 documents (it matches 912,419 paragraphs).
--- The documents are found through one index (the document, else the city, else the dates): a
--- scan of the documents reads every article's text and took 0.6 s.
-narrowed as materialized (
-  select paragraphs.id
-  from (
-    select id from documents where coalesce(:document_id, '') != '' and id = :document_id
-    union all
-    select id from documents
-    where coalesce(:document_id, '') = '' and coalesce(:city, '') != '' and report_city = :city
-    union all
-    select id from documents
-    where coalesce(:document_id, '') || coalesce(:city, '') = ''
-      and published_on >= coalesce(nullif(:from, ''), '')
-      and published_on <= coalesce(nullif(:to, ''), '9999-12-31')
-  ) as found
-    cross join documents on documents.id = found.id
-    cross join paragraphs on paragraphs.document_id = documents.id
-  where (coalesce(:city, '') = '' or documents.report_city = :city)
-    and (coalesce(:from, '') = '' or documents.published_on >= :from)
-    and (coalesce(:to, '') = '' or documents.published_on <= :to)
+-- The documents asked for, found through one index (the document, else the city, else the
+-- dates), each way checking the rest on the rows it found: joining every candidate back to
+-- `documents` walked each article's text to reach its date, 0.6 s for all dated documents.
+found as materialized (
+  select id from documents
+  where coalesce(:document_id, '') != '' and id = :document_id
+    and (coalesce(:city, '') = '' or report_city = :city)
+    and (coalesce(:from, '') = '' or published_on >= :from)
+    and (coalesce(:to, '') = '' or published_on <= :to)
+  union all
+  select id from documents
+  where coalesce(:document_id, '') = '' and coalesce(:city, '') != '' and report_city = :city
+    and (coalesce(:from, '') = '' or published_on >= :from)
+    and (coalesce(:to, '') = '' or published_on <= :to)
+  union all
+  select id from documents
+  where coalesce(:document_id, '') || coalesce(:city, '') = ''
+    and coalesce(:from, '') || coalesce(:to, '') != ''
+    and published_on >= coalesce(nullif(:from, ''), '')
+    and published_on <= coalesce(nullif(:to, ''), '9999-12-31')
 ),
--- At most search_ranked_at_most() (30,000) matches are ranked, the most recently loaded: ranking
--- all 912,419 paragraphs that match 平安 took 0.7-0.8 s at 100,000 documents, and all 353,957 of
--- them in dated documents 1.4 s. They are ranked outside the full-text table: ordering by its
--- `rank` inside would rank every match first. `approximate` says when some were left unranked.
+-- How each match is checked against them. Up to search_narrowed_by_paragraphs_at_most()
+-- (3,000) documents: their paragraphs' ids, in a temporary index. Past that, building the index
+-- costs more than looking each match's document up, which then mostly passes, so that enough
+-- are found early (0.7 s -> 0.1 s for 平安 since 2016 at 100,000 documents; looking up every
+-- match of 平安 in one year, instead, took 2.4 s).
+checked as (
+  select case
+    when everywhere then 'nothing'
+    when (select count(*) from found) <= search_narrowed_by_paragraphs_at_most() then 'paragraphs'
+    else 'documents'
+  end as how
+  from asked
+),
+narrowed as materialized (
+  select paragraphs.id from found cross join paragraphs on paragraphs.document_id = found.id
+),
+-- The full-text index is read only between the first and last of those paragraphs: one
+-- document's search went from reading all 912,419 matches of 平安 to reading its own.
+bounds as (
+  select
+    case when how = 'paragraphs' then coalesce((select min(id) from narrowed), 0) else 0 end
+      as first,
+    case when how = 'paragraphs' then coalesce((select max(id) from narrowed), 0)
+      else 9223372036854775807 end as last
+  from checked
+),
+-- At most search_ranked_at_most() (2,000) matches are ranked, the most recently loaded: at
+-- 100,000 documents, ranking all 912,419 paragraphs that match 平安 took 0.7-0.8 s, and reading
+-- the index until all 6,487 of them in one city were found 0.2-0.3 s (0.12 s for the newest
+-- 2,000; a match costs a microsecond to rank, and every index entry read one more tenth to
+-- check against the city). They are ranked outside the full-text table:
+-- ordering by its `rank` inside would rank every match first. `approximate` says when some
+-- were left unranked. Each way of checking is its own query, entered through `checked` so that
+-- only the one chosen opens the full-text index (a condition on `checked` alone is tested on
+-- every row of the index, after it has been opened and read).
 matched as materialized (
-  select paragraphs_fts.rowid as id, paragraphs_fts.rank as rank
-  from paragraphs_fts
-  where paragraphs_fts match fts_query(:q)
-    and ((select everywhere from asked) or +paragraphs_fts.rowid in (select id from narrowed))
-  order by paragraphs_fts.rowid desc
-  limit search_ranked_at_most() + 1
+  select * from (
+    select paragraphs_fts.rowid as id, paragraphs_fts.rank as rank
+    from checked cross join paragraphs_fts
+    where checked.how = 'nothing' and paragraphs_fts match fts_query(:q)
+    order by paragraphs_fts.rowid desc
+    limit search_ranked_at_most() + 1
+  )
+  union all
+  select * from (
+    select paragraphs_fts.rowid as id, paragraphs_fts.rank as rank
+    from checked cross join paragraphs_fts
+    where checked.how = 'paragraphs' and paragraphs_fts match fts_query(:q)
+      and paragraphs_fts.rowid between (select first from bounds) and (select last from bounds)
+      and +paragraphs_fts.rowid in (select id from narrowed)
+    order by paragraphs_fts.rowid desc
+    limit search_ranked_at_most() + 1
+  )
+  union all
+  select * from (
+    select paragraphs_fts.rowid as id, paragraphs_fts.rank as rank
+    from checked cross join paragraphs_fts
+    where checked.how = 'documents' and paragraphs_fts match fts_query(:q)
+      and (select document_id from paragraphs where paragraphs.id = paragraphs_fts.rowid)
+        in (select id from found)
+    order by paragraphs_fts.rowid desc
+    limit search_ranked_at_most() + 1
+  )
 ),
 beyond as (
   select count(*) > search_ranked_at_most() as approximate, min(id) as oldest from matched
