@@ -240,8 +240,12 @@ def _resolve(mentions: list[_Mention]) -> list[Place | None]:
         for code in {place.code for place in mention.candidates}:
             support[code] += mention.weight
             support_by_name[mention.name][code] += mention.weight
-    chosen = []
+    # Every mention of one name means the same place: worked out once a name (an article
+    # names its city ten times and more).
+    chosen: dict[str, Place | None] = {}
     for mention in mentions:
+        if mention.name in chosen:
+            continue
         # A name cannot back itself: 临夏 (the prefecture) does not make 临夏 mean 临夏市.
         same_name = support_by_name[mention.name]
         ranked = []
@@ -251,8 +255,8 @@ def _resolve(mentions: list[_Mention]) -> list[Place | None]:
             if place.level == "county" and everyday_word and backing == 0:
                 continue
             ranked.append((backing, -LEVEL_RANK[place.level], place))
-        chosen.append(max(ranked, key=lambda item: item[:2])[2] if ranked else None)
-    return chosen
+        chosen[mention.name] = max(ranked, key=lambda item: item[:2])[2] if ranked else None
+    return [chosen[mention.name] for mention in mentions]
 
 
 def report_city(name: str, level: str, city: str | None) -> str:
