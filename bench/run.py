@@ -64,6 +64,7 @@ SEARCH_PAGES = {
     "search_other_forms": {"q": "网格员"},
     "search_one_city": {"q": "平安", "city": "{city}"},
     "search_one_year": {"q": "平安", "from": "2020-01-01", "to": "2020-12-31"},
+    "search_since_a_date": {"q": "平安", "from": "2016-01-01"},
 }
 SEARCH_COUNT = """
 select count(*) from paragraphs_fts join paragraphs on paragraphs.id = paragraphs_fts.rowid
