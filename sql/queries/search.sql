@@ -74,37 +74,21 @@ bounds as (
 -- 2,000; a match costs a microsecond to rank, and every index entry read one more tenth to
 -- check against the city). They are ranked outside the full-text table:
 -- ordering by its `rank` inside would rank every match first. `approximate` says when some
--- were left unranked. Each way of checking is its own query, entered through `checked` so that
--- only the one chosen opens the full-text index (a condition on `checked` alone is tested on
--- every row of the index, after it has been opened and read).
+-- were left unranked.
 matched as materialized (
-  select * from (
-    select paragraphs_fts.rowid as id, paragraphs_fts.rank as rank
-    from checked cross join paragraphs_fts
-    where checked.how = 'nothing' and paragraphs_fts match fts_query(:q)
-    order by paragraphs_fts.rowid desc
-    limit search_ranked_at_most() + 1
-  )
-  union all
-  select * from (
-    select paragraphs_fts.rowid as id, paragraphs_fts.rank as rank
-    from checked cross join paragraphs_fts
-    where checked.how = 'paragraphs' and paragraphs_fts match fts_query(:q)
-      and paragraphs_fts.rowid between (select first from bounds) and (select last from bounds)
-      and +paragraphs_fts.rowid in (select id from narrowed)
-    order by paragraphs_fts.rowid desc
-    limit search_ranked_at_most() + 1
-  )
-  union all
-  select * from (
-    select paragraphs_fts.rowid as id, paragraphs_fts.rank as rank
-    from checked cross join paragraphs_fts
-    where checked.how = 'documents' and paragraphs_fts match fts_query(:q)
-      and (select document_id from paragraphs where paragraphs.id = paragraphs_fts.rowid)
-        in (select id from found)
-    order by paragraphs_fts.rowid desc
-    limit search_ranked_at_most() + 1
-  )
+  select paragraphs_fts.rowid as id, paragraphs_fts.rank as rank
+  from checked cross join paragraphs_fts
+  where paragraphs_fts match fts_query(:q)
+    and paragraphs_fts.rowid between (select first from bounds) and (select last from bounds)
+    and (
+      checked.how = 'nothing'
+      or checked.how = 'paragraphs' and +paragraphs_fts.rowid in (select id from narrowed)
+      or checked.how = 'documents'
+        and (select document_id from paragraphs where paragraphs.id = paragraphs_fts.rowid)
+          in (select id from found)
+    )
+  order by paragraphs_fts.rowid desc
+  limit search_ranked_at_most() + 1
 ),
 beyond as (
   select count(*) > search_ranked_at_most() as approximate, min(id) as oldest from matched
