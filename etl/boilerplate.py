@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from etl.regex_literals import may_match
+from etl.regex_literals import holds_required, required_strings
 from etl.rules_data import load_yaml
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -42,6 +42,7 @@ class Rule:
     name: str
     role: Role
     pattern: re.Pattern[str]
+    required: frozenset[str] | None  # strings every match holds (etl.regex_literals)
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,13 @@ def load_surnames() -> frozenset[str]:
 def load_rules() -> tuple[Rule, ...]:
     """The rules of boilerplate.yaml, in file order, with %NAMES% expanded."""
     document = load_yaml(BOILERPLATE_RULES.name)
-    return tuple(
-        Rule(
-            name=rule["name"],
-            role=rule["role"],
-            pattern=re.compile(rule["pattern"].replace(NAMES_PLACEHOLDER, NAMES_PATTERN)),
-        )
+    patterns = [
+        re.compile(rule["pattern"].replace(NAMES_PLACEHOLDER, NAMES_PATTERN))
         for rule in document["rules"]
+    ]
+    return tuple(
+        Rule(rule["name"], rule["role"], pattern, required_strings(pattern))
+        for rule, pattern in zip(document["rules"], patterns, strict=True)
     )
 
 
@@ -102,7 +103,11 @@ def classify_line(line: str, roles: frozenset[Role] = LINE_ROLES) -> LineMatch |
     """The boilerplate rule a normalised line answers to, among `roles`, or None for article
     text. Whole-line rules are tried in file order before header-field lines."""
     for rule in load_rules():
-        if rule.role == "field" or rule.role not in roles or not may_match(rule.pattern, line):
+        if (
+            rule.role == "field"
+            or rule.role not in roles
+            or not holds_required(line, rule.required)
+        ):
             continue
         match = rule.pattern.search(line)
         metadata = _metadata(match) if match else None
@@ -119,7 +124,7 @@ def _header_fields(line: str) -> LineMatch | None:
     names: list[str] = []
     metadata = Metadata()
     for rule in load_rules():
-        if rule.role != "field" or not may_match(rule.pattern, line):
+        if rule.role != "field" or not holds_required(line, rule.required):
             continue
         for match in rule.pattern.finditer(line):
             found = _metadata(match)

@@ -27,7 +27,7 @@ from etl.metrics import load_metrics
 from etl.numbers import ARABIC, CHINESE, NUMERAL_START, parse_numeral
 from etl.periods import Period, find_periods, period_at_start, whole_year
 from etl.places import city_of, places_named
-from etl.regex_literals import may_match
+from etl.regex_literals import holds_required, required_strings
 from etl.rules_data import load_county_names, load_rules, load_units, load_yaml
 
 CLAUSE_BREAKS = ",，;；。!！?？:：、\n "
@@ -128,7 +128,7 @@ class _Grammar:
     change_units: dict[str, str]  # % -> 个百分点
     value_run: re.Pattern[str]
     value: re.Pattern[str]
-    excluded: tuple[re.Pattern[str], ...]
+    excluded: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]  # and what it requires
     units: dict[str, dict]
     percent: dict[str, dict]
     magnitudes: dict[str, int]
@@ -256,7 +256,10 @@ def _grammar() -> _Grammar:
             .replace("{value}", value)
         ),
         value=re.compile(value),
-        excluded=tuple(re.compile(p) for p in rules["excluded_spans"]),
+        excluded=tuple(
+            (pattern, required_strings(pattern))
+            for pattern in map(re.compile, rules["excluded_spans"])
+        ),
         units=units,
         percent=unit_rules["percent"],
         magnitudes=magnitudes,
@@ -362,8 +365,8 @@ def _is_within(scope: str, city: str) -> bool:
 def _excluded(text: str, grammar: _Grammar) -> bytearray:
     """1 at each offset inside a quote, name, date or slogan; the spans may overlap."""
     inside = bytearray(len(text))
-    for pattern in grammar.excluded:
-        if not may_match(pattern, text):
+    for pattern, required in grammar.excluded:
+        if not holds_required(text, required):
             continue
         for match in pattern.finditer(text):
             inside[match.start() : match.end()] = b"\1" * (match.end() - match.start())

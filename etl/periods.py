@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from etl.numbers import parse_numeral
-from etl.regex_literals import may_match
+from etl.regex_literals import holds_required, required_strings
 from etl.rules_data import load_rules
 
 DateRange = tuple[dt.date | None, dt.date | None]
@@ -109,10 +109,11 @@ RESOLVERS: dict[str, Resolver] = {
 
 
 @cache
-def _patterns() -> tuple[tuple[re.Pattern[str], Resolver], ...]:
+def _patterns() -> tuple[tuple[re.Pattern[str], Resolver, frozenset[str] | None], ...]:
+    """Each period pattern, its resolver and the strings every match of it holds."""
+    patterns = [(re.compile(rule["pattern"]), rule["resolve"]) for rule in load_rules()["periods"]]
     return tuple(
-        (re.compile(rule["pattern"]), RESOLVERS[rule["resolve"]])
-        for rule in load_rules()["periods"]
+        (pattern, RESOLVERS[resolve], required_strings(pattern)) for pattern, resolve in patterns
     )
 
 
@@ -120,7 +121,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], Resolver], ...]:
 def _any_period() -> re.Pattern[str]:
     """Every period pattern in one, to tell cheaply whether a text starts with a period.
     Group names repeat across the patterns, so they are dropped."""
-    unnamed = (re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern) for pattern, _ in _patterns())
+    unnamed = (re.sub(r"\(\?P<\w+>", "(?:", pattern.pattern) for pattern, *_ in _patterns())
     return re.compile("|".join(f"(?:{pattern})" for pattern in unnamed))
 
 
@@ -128,8 +129,8 @@ def find_periods(text: str, published_on: dt.date | None = None) -> list[Period]
     """Every period written in `text`, earliest first; where two patterns overlap the one
     listed first in the rules (the more specific) wins."""
     taken: list[Period] = []
-    for pattern, resolve in _patterns():
-        if not may_match(pattern, text):
+    for pattern, resolve, required in _patterns():
+        if not holds_required(text, required):
             continue
         for match in pattern.finditer(text):
             if any(match.start() < p.end and p.start < match.end() for p in taken):
