@@ -10,6 +10,7 @@ so a reader asking for criminal cases is shown 警情, 发案 and 立案, each u
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache, cached_property
 
@@ -89,14 +90,24 @@ class MetricCatalogue:
     def _indexes(self) -> dict[tuple[str, str | None], dict[str, tuple[int, ...]]]:
         return {}
 
+    @cached_property
+    def _keys(self) -> tuple[str, ...]:
+        """Each synonym's index key: of the strings every match of it holds (its literal
+        parts' character pairs, or characters when it has none), the one fewest synonyms
+        hold. A context is tried against the synonyms whose key it holds: keyed by a first
+        character, twenty a context, of which two matched; keyed so, three."""
+        held = [_key_candidates(synonym.text) for synonym in self.synonyms]
+        holders = Counter(key for keys in held for key in keys)
+        return tuple(min(sorted(keys), key=holders.__getitem__) for keys in held)
+
     def _index(self, kind: str, family: str | None) -> dict[str, tuple[int, ...]]:
         """The positions of the synonyms a row of `kind` counting `family` may map to, each
-        filed under one character every match of it contains: a context is tried only
-        against the synonyms that can occur in it."""
+        filed under its key (`_keys`): a context is tried only against the synonyms whose
+        key it holds."""
         if (kind, family) not in self._indexes:
             kinds, families = self.kinds, self.families
             index: dict[str, list[int]] = {}
-            for position, synonym in enumerate(self.synonyms):
+            for position, (synonym, key) in enumerate(zip(self.synonyms, self._keys, strict=True)):
                 if kind in LEVEL_KINDS and kinds[synonym.code] != kind:
                     continue
                 if (
@@ -109,7 +120,7 @@ class MetricCatalogue:
                     )
                 ):
                     continue
-                index.setdefault(synonym.text.replace("*", "")[0], []).append(position)
+                index.setdefault(key, []).append(position)
             self._indexes[kind, family] = {c: tuple(found) for c, found in index.items()}
         return self._indexes[kind, family]
 
@@ -129,7 +140,8 @@ class MetricCatalogue:
         best: tuple[int, bool, int, int] | None = None
         code = None
         # In catalogue order, since the first of equal scores wins.
-        positions = sorted({p for character in set(context) for p in index.get(character, ())})
+        held = {*context, *(context[i : i + 2] for i in range(len(context) - 1))}
+        positions = sorted({p for key in held for p in index.get(key, ())})
         for synonym in (self.synonyms[p] for p in positions):
             found = synonym.pattern.search(context)
             if found is None or found.end() <= after:
@@ -143,6 +155,14 @@ class MetricCatalogue:
             if best is None or score > best:
                 best, code = score, synonym.code
         return code
+
+
+def _key_candidates(text: str) -> set[str]:
+    """The character pairs of a synonym's literal parts (its characters if it has none): a
+    match holds every part whole, whatever its wildcards (`*`) match."""
+    parts = text.split("*")
+    pairs = {part[i : i + 2] for part in parts for i in range(len(part) - 1)}
+    return pairs or {character for part in parts for character in part}
 
 
 def _synonym(text: str, code: str) -> Synonym:

@@ -60,6 +60,18 @@ def test_a_synonym_names_one_metric() -> None:
     assert sorted(t for t in set(texts) if texts.count(t) > 1) == []
 
 
+def test_every_synonym_written_out_maps_to_its_own_metric() -> None:
+    """A context is tried only against the synonyms filed under a string it holds: none may be
+    filed where its own words cannot find it (a wildcard written as 某)."""
+    catalogue = load_metrics()
+    wrong = [
+        (s.text, s.code, found)
+        for s in catalogue.synonyms
+        if (found := catalogue.match(s.text.replace("*", "某"), "change")) != s.code
+    ]
+    assert wrong == []
+
+
 def test_criminal_cases_family_holds_incidents_occurring_and_filed_apart() -> None:
     catalogue = load_metrics()
     family = catalogue.family_members("criminal_cases")
