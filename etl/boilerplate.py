@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from etl.regex_literals import holds_required, required_strings
+from etl.regex_literals import Required, holds_required, required_strings
 from etl.rules_data import load_yaml
 
 RULES_DIR = Path(__file__).with_name("rules")
@@ -42,7 +42,7 @@ class Rule:
     name: str
     role: Role
     pattern: re.Pattern[str]
-    required: frozenset[str] | None  # strings every match holds (etl.regex_literals)
+    required: Required  # strings every match holds (etl.regex_literals)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from etl.metrics import load_metrics
 from etl.numbers import ARABIC, CHINESE, NUMERAL_START, parse_numeral
 from etl.periods import Period, find_periods, period_at_start, whole_year
 from etl.places import city_of, places_named
-from etl.regex_literals import holds_required, required_strings
+from etl.regex_literals import Required, holds_required, required_strings
 from etl.rules_data import load_county_names, load_rules, load_units, load_yaml
 
 CLAUSE_BREAKS = ",，;；。!！?？:：、\n "
@@ -128,7 +128,7 @@ class _Grammar:
     change_units: dict[str, str]  # % -> 个百分点
     value_run: re.Pattern[str]
     value: re.Pattern[str]
-    excluded: tuple[tuple[re.Pattern[str], frozenset[str] | None], ...]  # and what it requires
+    excluded: tuple[tuple[re.Pattern[str], Required], ...]  # and what it requires
     units: dict[str, dict]
     percent: dict[str, dict]
     magnitudes: dict[str, int]

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from etl.numbers import parse_numeral
-from etl.regex_literals import holds_required, required_strings
+from etl.regex_literals import Required, holds_required, required_strings
 from etl.rules_data import load_rules
 
 DateRange = tuple[dt.date | None, dt.date | None]
@@ -109,7 +109,7 @@ RESOLVERS: dict[str, Resolver] = {
 
 
 @cache
-def _patterns() -> tuple[tuple[re.Pattern[str], Resolver, frozenset[str] | None], ...]:
+def _patterns() -> tuple[tuple[re.Pattern[str], Resolver, Required], ...]:
     """Each period pattern, its resolver and the strings every match of it holds."""
     patterns = [(re.compile(rule["pattern"]), rule["resolve"]) for rule in load_rules()["periods"]]
     return tuple(
