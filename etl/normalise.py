@@ -106,8 +106,10 @@ def detect_script(text: str) -> Script:
 
 
 def to_simplified(text: str) -> str:
-    """OpenCC tw2s: unlike t2s it also converts 著力 and 著手 to 着力 and 着手."""
-    return _converter("tw2s").convert(text)
+    """OpenCC tw2s: unlike t2s it also converts 著力 and 著手 to 着力 and 着手. OpenCC reads a C
+    string, so a NUL would end the text there: the pieces between NULs are converted apart."""
+    convert = _converter("tw2s").convert
+    return "\x00".join(map(convert, text.split("\x00"))) if "\x00" in text else convert(text)
 
 
 def normalise_text(text: str, script: Script | None = None) -> str:

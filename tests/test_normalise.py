@@ -113,6 +113,11 @@ def test_simplified_text_is_not_converted():
     assert normalise_text("著名的平安社区,乾隆年间") == "著名的平安社区,乾隆年间"
 
 
+def test_a_nul_character_does_not_end_the_text_opencc_converts():
+    # OpenCC reads a C string: '發展\x00著手' came back as '发展', and the lines after it were lost
+    assert normalise_text("發展\x00著手\n經濟", script="traditional") == "发展\x00着手\n经济"
+
+
 def test_a_neutral_line_of_a_traditional_article_follows_the_document_script():
     assert normalise_text("乾坤", script="traditional") == "乾坤"
     assert normalise_text("後來", script="traditional") == "后来"
